@@ -1,0 +1,279 @@
+"""Credit: regimes versioned by date, ratings, credit events, the abnormal business list and
+self-examination against the certification standard (DOMAIN.md, "Enterprises and their credit").
+
+DOMAIN notes:
+- The regime is data. ``CreditRegime.in_force_on(date)`` picks the regime whose ``effective_from`` is
+  the latest on or before the date; every number of a regime (review cycle, bars, abnormal-list days,
+  repair periods) is a field, so an administrator can add the next decree without code.
+- The enterprise's current rating (``Enterprise.rating``) is changed only by
+  ``credit.services.record_credit_event``; credit events are append-only.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import BilingualNameMixin
+
+
+class CreditRegime(BilingualNameMixin):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    effective_from = models.DateField(_("in force from"), unique=True)
+    review_cycle_years = models.PositiveSmallIntegerField(
+        _("re-certification cycle (years)"), help_text=_("Advanced-certified enterprises are re-certified after this many years.")
+    )
+    reapply_bar_months = models.PositiveSmallIntegerField(
+        _("bar on re-applying after failure or downgrade (months)"), default=0
+    )
+    gift_bar_years = models.PositiveSmallIntegerField(
+        _("bar after a downgrade for gifts to customs staff (years)"), default=3
+    )
+    abnormal_list_days = models.PositiveSmallIntegerField(
+        _("days on the abnormal list before untrustworthy"), default=90
+    )
+    repair_wait_months_serious = models.PositiveSmallIntegerField(
+        _("repair: months to wait (smuggling or obstruction)"), default=12
+    )
+    repair_wait_months_minor = models.PositiveSmallIntegerField(
+        _("repair: months to wait (violation count or fines)"), default=6
+    )
+    auto_repair_clean_years = models.PositiveSmallIntegerField(
+        _("automatic repair after clean years"), default=2
+    )
+
+    class Meta:
+        verbose_name = _("credit regime")
+        verbose_name_plural = _("credit regimes")
+        ordering = ["-effective_from"]
+
+    @classmethod
+    def in_force_on(cls, date: datetime.date) -> CreditRegime:
+        regime = cls.objects.filter(effective_from__lte=date).order_by("-effective_from").first()
+        if regime is None:
+            raise cls.DoesNotExist(f"no credit regime in force on {date}")
+        return regime
+
+
+class CreditRating(BilingualNameMixin):
+    regime = models.ForeignKey(CreditRegime, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("regime"))
+    code = models.SlugField(_("code"), max_length=40)
+    rank = models.SmallIntegerField(_("rank"), help_text=_("Higher is better; used to tell raises from downgrades."))
+    is_aeo = models.BooleanField(_("counts as AEO"), default=False)
+    gets_coordinators = models.BooleanField(_("gets a coordinator pair"), default=False)
+    is_untrustworthy = models.BooleanField(_("untrustworthy"), default=False)
+
+    class Meta:
+        verbose_name = _("credit rating")
+        verbose_name_plural = _("credit ratings")
+        ordering = ["regime", "-rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "code"], name="unique_rating_code_per_regime"),
+            models.UniqueConstraint(fields=["regime", "rank"], name="unique_rating_rank_per_regime"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RatingMapping(models.Model):
+    """How a rating of one regime carries over into the next regime (a change of regime is data)."""
+
+    from_rating = models.OneToOneField(
+        CreditRating, on_delete=models.CASCADE, related_name="maps_to", verbose_name=_("old rating")
+    )
+    to_rating = models.ForeignKey(
+        CreditRating, on_delete=models.PROTECT, related_name="mapped_from", verbose_name=_("new rating")
+    )
+
+    class Meta:
+        verbose_name = _("rating mapping")
+        verbose_name_plural = _("rating mappings")
+
+    def __str__(self) -> str:
+        return f"{self.from_rating} → {self.to_rating}"
+
+
+class CreditEventReason(models.TextChoices):
+    INITIAL = "initial", _("Initial rating")
+    CERTIFICATION = "certification", _("Certification")
+    RECERTIFICATION = "recertification", _("Re-certification")
+    DOWNGRADE = "downgrade", _("Downgrade")
+    GIFT_RULE = "gift_rule", _("Downgrade: gifts or meals offered to customs staff")
+    FAILED_CERTIFICATION = "failed_certification", _("Failed certification or re-certification")
+    ABNORMAL_LIST = "abnormal_list", _("On the abnormal list for more than the regime's days")
+    REPAIR = "repair", _("Credit repair")
+    REGIME_CHANGE = "regime_change", _("Change of credit regime")
+    OTHER = "other", _("Other")
+
+
+class CreditEvent(models.Model):
+    """One change of an enterprise's rating. Append-only; judged under the regime in force on its date."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="credit_events", verbose_name=_("enterprise")
+    )
+    regime = models.ForeignKey(CreditRegime, on_delete=models.PROTECT, related_name="+", verbose_name=_("regime"))
+    from_rating = models.ForeignKey(
+        CreditRating, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from")
+    )
+    to_rating = models.ForeignKey(CreditRating, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    effective_date = models.DateField(_("effective date"))
+    reason = models.CharField(_("reason"), max_length=30, choices=CreditEventReason.choices)
+    reason_text = models.TextField(_("reason details"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        help_text=_("Empty when the system applied a rule (e.g. the abnormal-list job)."),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    source_key = models.CharField(
+        _("source key"),
+        max_length=120,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Makes automatic events idempotent: one event per source (e.g. per abnormal-list entry)."),
+    )
+
+    class Meta:
+        verbose_name = _("credit event")
+        verbose_name_plural = _("credit events")
+        ordering = ["-effective_date", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise", "-effective_date", "-id"], name="credit_event_history"),
+            models.Index(fields=["reason", "effective_date"], name="credit_event_reason_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.from_rating} → {self.to_rating} ({self.effective_date})"
+
+
+class AbnormalReason(models.TextChoices):
+    ANNUAL_REPORT = "annual_report", _("Annual credit report not submitted")
+    UNREACHABLE = "unreachable", _("Not found at the registered address; contacts do not answer")
+    OTHER = "other", _("Other")
+
+
+class AbnormalListEntry(models.Model):
+    """An enterprise on the abnormal business list. While an entry is open the rating can't be raised."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="abnormal_entries", verbose_name=_("enterprise")
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=AbnormalReason.choices)
+    reason_text = models.TextField(_("details"), blank=True)
+    listed_on = models.DateField(_("listed on"))
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("listed by")
+    )
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("removed by")
+    )
+    cure = models.TextField(_("cure"), blank=True, help_text=_("How the cause was cured; required to leave the list."))
+
+    class Meta:
+        verbose_name = _("abnormal-list entry")
+        verbose_name_plural = _("abnormal-list entries")
+        ordering = ["-listed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=models.Q(removed_on__isnull=True), name="one_open_abnormal_entry"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(removed_on__isnull=True) | models.Q(removed_on__gte=models.F("listed_on")),
+                name="abnormal_removed_after_listed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["listed_on"], condition=models.Q(removed_on__isnull=True), name="abnormal_open_by_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} ({self.get_reason_display()}, {self.listed_on})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.removed_on is None
+
+
+class Judgement(models.TextChoices):
+    MET = "met", _("Met")
+    BASICALLY_MET = "basically_met", _("Basically met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class StandardItem(models.Model):
+    """An item of the AEO certification standard (2022: 4 classes, 16 items). Data, not code."""
+
+    class Category(models.TextChoices):
+        INTERNAL_CONTROL = "internal_control", _("Internal control")
+        FINANCIAL_STATUS = "financial_status", _("Financial status")
+        COMPLIANCE = "compliance", _("Compliance")
+        TRADE_SECURITY = "trade_security", _("Trade security")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    category = models.CharField(_("class"), max_length=20, choices=Category.choices)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("certification standard item")
+        verbose_name_plural = _("certification standard items")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        title = self.title_en if (get_language() or "").startswith("en") else self.title_zh
+        return f"{self.code} {title}"
+
+
+class SelfExamination(models.Model):
+    """An AEO enterprise's self-examination against the standard's items."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="self_examinations", verbose_name=_("enterprise")
+    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("self-examination")
+        verbose_name_plural = _("self-examinations")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-submitted_at"], name="selfexam_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.submitted_at:%Y-%m-%d}"
+
+
+class SelfExaminationAnswer(models.Model):
+    examination = models.ForeignKey(SelfExamination, on_delete=models.CASCADE, related_name="answers", verbose_name=_("self-examination"))
+    item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    judgement = models.CharField(_("judgement"), max_length=20, choices=Judgement.choices)
+    evidence = models.TextField(_("evidence notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("self-examination answer")
+        verbose_name_plural = _("self-examination answers")
+        constraints = [models.UniqueConstraint(fields=["examination", "item"], name="one_answer_per_item")]
+
+    @property
+    def is_gap(self) -> bool:
+        return self.judgement in (Judgement.NOT_MET, Judgement.BASICALLY_MET)

@@ -1,0 +1,77 @@
+"""Who may see which enterprise: one place for the object-access rule (STYLE.md rule 4).
+
+- Enterprise members (contact person, staff) see their enterprise: a django-guardian grant of
+  ``view_enterprise`` made when the membership starts and removed when it ends.
+- Coordinators see the enterprises of their active pair assignments: a guardian grant made when the
+  pair starts and removed when it ends — and never an enterprise they are recused from, which is also
+  excluded here as a second line of defence.
+- Customs officers and managers see their district's enterprises; administrators see all.
+
+Every selector of enterprise data (requests, appeals, credit, ...) scopes through
+:func:`visible_enterprise_ids` or ``Enterprise.objects.visible_to(user)``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from guardian.shortcuts import assign_perm, remove_perm
+
+from portal.roles import Role
+
+VIEW = "enterprises.view_enterprise"
+
+
+def grant_view(user, enterprise) -> None:
+    assign_perm(VIEW, user, enterprise)
+
+
+def revoke_view(user, enterprise) -> None:
+    remove_perm(VIEW, user, enterprise)
+
+
+def _granted_ids(user) -> QuerySet:
+    from .models import EnterpriseUserObjectPermission
+
+    return EnterpriseUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_enterprise"
+    ).values("content_object_id")
+
+
+def scope_enterprises(queryset: QuerySet, user) -> QuerySet:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    roles = user.roles
+    if Role.ADMINISTRATOR in roles:
+        return queryset
+    condition = Q(pk__in=[])
+    if roles & {Role.MANAGER, Role.CUSTOMS_OFFICER}:
+        district_id = user.district_id_for_scope
+        if district_id is not None:
+            condition |= Q(district_id=district_id)
+    if roles & {Role.COORDINATOR, Role.CONTACT_PERSON, Role.ENTERPRISE_STAFF}:
+        condition |= Q(pk__in=_granted_ids(user))
+    queryset = queryset.filter(condition)
+    if Role.COORDINATOR in roles:
+        queryset = queryset.exclude(recusals__coordinator__user=user)
+    return queryset
+
+
+def visible_enterprise_ids(user) -> QuerySet:
+    """A subquery of the ids of enterprises ``user`` may see, for scoping other models."""
+    from .models import Enterprise
+
+    return Enterprise.objects.visible_to(user).values("pk")
+
+
+def can_view_enterprise(user, enterprise) -> bool:
+    from .models import Enterprise
+
+    return Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists()
+
+
+def member_enterprise(user):
+    """The enterprise ``user`` is an active member of, or None."""
+    from .models import Membership
+
+    membership = Membership.objects.select_related("enterprise").filter(user=user, ended_at__isnull=True).first()
+    return membership.enterprise if membership else None

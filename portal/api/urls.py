@@ -1,0 +1,10 @@
+"""API root: each app's router is included under /api/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("enterprises.api.urls")),
+    path("", include("coordinators.api.urls")),
+    path("", include("appeals.api.urls")),
+    path("", include("credit.api.urls")),
+]

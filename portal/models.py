@@ -1,0 +1,230 @@
+"""Users and the customs organisation (DOMAIN.md, "Organisation"), plus what every app shares:
+in-app notifications and the task outbox.
+
+GAC → customs district → local customs office; a district also has departments, one of which is the
+Management Department (Enterprise Management Office) that supervises the coordinators.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .roles import CUSTOMS_ROLES, ENTERPRISE_ROLES, Role
+
+
+class BilingualNameMixin(models.Model):
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to Chinese."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(BilingualNameMixin):
+    """A customs district (直属海关), e.g. Beijing Customs."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+
+    class Meta:
+        verbose_name = _("customs district")
+        verbose_name_plural = _("customs districts")
+        ordering = ["code"]
+
+
+class LocalCustoms(BilingualNameMixin):
+    """A local customs office (隶属海关) inside a district: it carries out the coordinators' work."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="local_customs", verbose_name=_("district")
+    )
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    leader = models.ForeignKey(
+        "portal.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("leader"),
+        help_text=_("Receives escalations of overdue work of this office."),
+    )
+
+    class Meta:
+        verbose_name = _("local customs")
+        verbose_name_plural = _("local customs")
+        ordering = ["code"]
+
+
+class Department(BilingualNameMixin):
+    """A department of a district. Exactly one per district is the Management Department."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="departments", verbose_name=_("district")
+    )
+    is_management_department = models.BooleanField(
+        _("is the Management Department"),
+        default=False,
+        help_text=_("The Enterprise Management Office, which supervises the coordinators."),
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["district", "name_zh"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district"],
+                condition=models.Q(is_management_department=True),
+                name="one_management_department_per_district",
+            ),
+            models.UniqueConstraint(fields=["district", "name_zh"], name="unique_department_name"),
+        ]
+
+
+class User(AbstractUser):
+    """A person who signs in: enterprise contact person or staff, or customs staff.
+
+    Roles are Django groups named by :class:`portal.roles.Role`. Customs staff belong to a local
+    customs office (``local_customs``) or, for Management Department staff, to a district department.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    local_customs = models.ForeignKey(
+        LocalCustoms,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("local customs"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("department"),
+    )
+    email_notifications = models.BooleanField(_("e-mail notifications"), default=True)
+    announcement_digest = models.BooleanField(_("e-mail digest of announcements"), default=False)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Names of the role groups this user holds (one query, cached on the instance)."""
+        if not self.is_authenticated or not self.pk:
+            return frozenset()
+        names = set(self.groups.values_list("name", flat=True))
+        if self.is_superuser:
+            names.add(Role.ADMINISTRATOR)
+        return frozenset(names & set(Role.values))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def primary_role(self) -> Role | None:
+        for role in Role.start_order():
+            if role in self.roles:
+                return role
+        return None
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return bool(self.roles & ENTERPRISE_ROLES)
+
+    @property
+    def is_customs_staff(self) -> bool:
+        return bool(self.roles & CUSTOMS_ROLES)
+
+    @property
+    def district_id_for_scope(self) -> int | None:
+        """The district whose data a manager or officer sees."""
+        if self.local_customs_id:
+            return self.local_customs.district_id  # type: ignore[union-attr]
+        if self.department_id:
+            return self.department.district_id  # type: ignore[union-attr]
+        return None
+
+
+class Notification(models.Model):
+    """An in-app notification (the bell). E-mail copies are sent by Celery after commit."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    verb = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
+            models.Index(
+                fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notif_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to run, written in the same transaction as the change that calls for it.
+
+    ``portal.outbox.enqueue`` writes the row and, after commit, tries to hand it to the broker; if Redis
+    is down the row stays pending and the periodic ``portal.tasks.drain_outbox`` delivers it later.
+    ``dedupe_key`` makes an enqueue idempotent (e.g. one reminder per enterprise, due date and offset).
+    """
+
+    task_name = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(dispatched_at__isnull=True), name="outbox_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

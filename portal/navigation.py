@@ -1,0 +1,52 @@
+"""Navigation by role: one table of menu entries, each with the roles that see it.
+
+Apps register their entries here (a URL name that later issues may fill in); a URL name that does not
+resolve yet is skipped, so the menu never links to a missing page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str
+    roles: frozenset[str]
+
+
+ENTERPRISE = frozenset({Role.CONTACT_PERSON, Role.ENTERPRISE_STAFF})
+COORDINATOR = frozenset({Role.COORDINATOR})
+OFFICER = frozenset({Role.CUSTOMS_OFFICER, Role.MANAGER})
+MANAGER = frozenset({Role.MANAGER})
+
+NAV: list[NavEntry] = [
+    NavEntry("enterprises:home", _("My enterprise"), ENTERPRISE),
+    NavEntry("coordinators:request_list", _("My requests"), ENTERPRISE),
+    NavEntry("coordinators:knowledge_base", _("Published answers"), ENTERPRISE | COORDINATOR),
+    NavEntry("appeals:list", _("Appeals"), ENTERPRISE),
+    NavEntry("credit:home", _("Credit"), ENTERPRISE),
+    NavEntry("coordinators:workspace", _("Workspace"), COORDINATOR),
+    NavEntry("portal:officer_home", _("Officer desk"), OFFICER),
+    NavEntry("coordinators:dashboard", _("Workload dashboard"), MANAGER),
+]
+
+
+def navigation_for(user, current_path: str = "") -> list[dict]:
+    items = []
+    roles = user.roles
+    for entry in NAV:
+        if not (entry.roles & roles):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": entry.label, "active": current_path.startswith(url)})
+    return items
