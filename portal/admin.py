@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Department, District, LocalCustoms, Notification, OutboxMessage, User
+from .models import Department, District, Holiday, LocalCustoms, Notification, OutboxMessage, User
 
 
 @admin.register(User)
@@ -60,4 +59,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-__all__ = ["SimpleHistoryAdmin"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_working_day"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
+    search_fields = ["name"]

@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.roles import Role
 
-from .validators import validate_customs_code, validate_uscc
+from ..validators import validate_customs_code, validate_uscc
 
 
 class Industry(models.TextChoices):
@@ -40,7 +40,7 @@ class Industry(models.TextChoices):
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> EnterpriseQuerySet:
         """Only the enterprises this user may see (see ``enterprises.permissions``)."""
-        from .permissions import scope_enterprises
+        from ..permissions import scope_enterprises
 
         return scope_enterprises(self, user)
 

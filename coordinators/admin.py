@@ -1,0 +1,3 @@
+"""Admin registration for the coordinators app, split by concern."""
+
+from . import admin_core, admin_requests  # noqa: F401

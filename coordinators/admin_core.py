@@ -1,0 +1,1 @@
+"""Admin for coordinators, pairs, recusals and disqualifications."""

@@ -1,0 +1,1 @@
+"""Admin for coordination requests (filled in with the requests feature)."""
