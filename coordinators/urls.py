@@ -1,11 +1,10 @@
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
+"""Coordination pages. ``urls_requests``: requests, workspace, knowledge base; ``urls_dashboard``: the
+managers' workload dashboard."""
 
-from portal.placeholder import placeholder
-from portal.roles import Role
+from django.urls import include, path
 
 app_name = "coordinators"
 urlpatterns = [
-    path("workspace/", placeholder(_("Workspace"), {Role.COORDINATOR}), name="workspace"),
-    path("dashboard/", placeholder(_("Workload dashboard"), {Role.MANAGER}), name="dashboard"),
+    path("", include("coordinators.urls_requests")),
+    path("", include("coordinators.urls_dashboard")),
 ]

@@ -1,10 +1,11 @@
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
+"""Enterprise pages. ``urls_home``: the enterprise home page; ``urls_profile``: registration data and
+members; ``urls_outreach``: announcements, training, calendar."""
 
-from portal.placeholder import placeholder
-from portal.roles import ENTERPRISE_ROLES
+from django.urls import include, path
 
 app_name = "enterprises"
 urlpatterns = [
-    path("", placeholder(_("My enterprise"), ENTERPRISE_ROLES), name="home"),
+    path("", include("enterprises.urls_home")),
+    path("", include("enterprises.urls_profile")),
+    path("", include("enterprises.urls_outreach")),
 ]

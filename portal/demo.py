@@ -25,7 +25,7 @@ from portal.models import Department, District, LocalCustoms, User
 from portal.roles import Role
 
 PASSWORD = "guanqi-demo-2026"
-EXTENSIONS = ["enterprises.demo", "credit.demo", "coordinators.demo", "appeals.demo"]
+EXTENSIONS = ["enterprises.demo", "credit.demo", "coordinators.demo", "appeals.demo", "enterprises.demo_outreach"]
 
 DISTRICTS = [
     ("0100", "北京海关", "Beijing Customs", "110105", [

@@ -248,3 +248,29 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class Escalation(models.Model):
+    """An overdue item escalated one level (1: the local customs' leader, 2: the Management Department).
+
+    One row per item and level (``unique_escalation``) makes escalation jobs idempotent.
+    """
+
+    class Level(models.IntegerChoices):
+        LOCAL_LEADER = 1, _("Leader of the local customs")
+        MANAGEMENT_DEPARTMENT = 2, _("Management Department")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("kind"))
+    object_id = models.PositiveBigIntegerField(_("object"))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    escalated_at = models.DateTimeField(_("escalated at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-escalated_at"]
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id", "level"], name="unique_escalation")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} #{self.object_id} → {self.get_level_display()}"

@@ -1,0 +1,1 @@
+"""Admin for regimes, ratings, credit events, the certification standard and self-examinations."""

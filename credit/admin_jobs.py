@@ -1,0 +1,1 @@
+"""Admin for the abnormal list, annual reports and credit repair."""

@@ -1,0 +1,1 @@
+"""Admin for enterprises, memberships and registration changes."""

@@ -1,0 +1,1 @@
+"""Admin for announcements and training sessions."""
