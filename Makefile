@@ -58,8 +58,7 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 messages: venv
-	@$(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=bench --no-location -v0
-	@$(DEV_ENV) $(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=static/vendor --no-location -v0
+	@$(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-location -v0
 
 bench: services
 	@$(SERVICES_ENV) $(DEV_ENV) $(PY) bench/run.py
