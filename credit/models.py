@@ -274,6 +274,9 @@ class SelfExaminationAnswer(models.Model):
         verbose_name_plural = _("self-examination answers")
         constraints = [models.UniqueConstraint(fields=["examination", "item"], name="one_answer_per_item")]
 
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_judgement_display()}"
+
     @property
     def is_gap(self) -> bool:
         return self.judgement in (Judgement.NOT_MET, Judgement.BASICALLY_MET)

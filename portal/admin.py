@@ -14,7 +14,19 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["local_customs", "department"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Guanqi"), {"fields": ("full_name", "phone", "local_customs", "department", "email_notifications", "announcement_digest")}),
+        (
+            _("Guanqi"),
+            {
+                "fields": (
+                    "full_name",
+                    "phone",
+                    "local_customs",
+                    "department",
+                    "email_notifications",
+                    "announcement_digest",
+                )
+            },
+        ),
     )
 
 
@@ -55,10 +67,16 @@ class NotificationAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["task_name", "created_at", "dispatched_at", "attempts"]
     list_filter = ["task_name"]
-    readonly_fields = ["task_name", "kwargs", "dedupe_key", "created_at", "dispatched_at", "attempts", "last_error"]
+    readonly_fields = [
+        "task_name",
+        "kwargs",
+        "dedupe_key",
+        "created_at",
+        "dispatched_at",
+        "attempts",
+        "last_error",
+    ]
     show_full_result_count = False
-
-
 
 
 @admin.register(Holiday)

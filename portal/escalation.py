@@ -33,7 +33,11 @@ def escalate(obj, *, level: int, local_customs, title, body="", url: str = "") -
         with transaction.atomic():
             escalation = Escalation.objects.create(content_type=content_type, object_id=obj.pk, level=level)
             if level == Escalation.Level.LOCAL_LEADER:
-                recipients = [local_customs.leader] if local_customs.leader_id else list(management_department_staff(local_customs.district_id))
+                recipients = (
+                    [local_customs.leader]
+                    if local_customs.leader_id
+                    else list(management_department_staff(local_customs.district_id))
+                )
             else:
                 recipients = list(management_department_staff(local_customs.district_id))
             notify(recipients, verb="escalation", title=title, body=body, url=url)
@@ -44,4 +48,6 @@ def escalate(obj, *, level: int, local_customs, title, body="", url: str = "") -
 
 def escalation_levels(obj) -> set[int]:
     content_type = ContentType.objects.get_for_model(obj)
-    return set(Escalation.objects.filter(content_type=content_type, object_id=obj.pk).values_list("level", flat=True))
+    return set(
+        Escalation.objects.filter(content_type=content_type, object_id=obj.pk).values_list("level", flat=True)
+    )

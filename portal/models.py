@@ -25,15 +25,15 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Chinese."""
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name_zh
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class District(BilingualNameMixin):
@@ -193,9 +193,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
-            models.Index(
-                fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notif_unread"
-            ),
+            models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notif_unread"),
         ]
 
     def __str__(self) -> str:
@@ -260,7 +258,9 @@ class Escalation(models.Model):
         LOCAL_LEADER = 1, _("Leader of the local customs")
         MANAGEMENT_DEPARTMENT = 2, _("Management Department")
 
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("kind"))
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("kind")
+    )
     object_id = models.PositiveBigIntegerField(_("object"))
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     escalated_at = models.DateTimeField(_("escalated at"), default=timezone.now)
@@ -270,7 +270,9 @@ class Escalation(models.Model):
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         ordering = ["-escalated_at"]
-        constraints = [models.UniqueConstraint(fields=["content_type", "object_id", "level"], name="unique_escalation")]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "level"], name="unique_escalation")
+        ]
 
     def __str__(self) -> str:
         return f"{self.content_type.model} #{self.object_id} → {self.get_level_display()}"

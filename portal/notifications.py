@@ -15,7 +15,9 @@ from . import outbox
 from .models import Notification, User
 
 
-def notify(recipients: Iterable[User | None], *, verb: str, title, body="", url: str = "", email: bool = True) -> list[Notification]:
+def notify(
+    recipients: Iterable[User | None], *, verb: str, title, body="", url: str = "", email: bool = True
+) -> list[Notification]:
     """Notify each distinct recipient once. ``title``/``body`` may be lazy translations: they are
     rendered in Chinese (the portal's default language) for the stored notification and e-mail."""
     seen: set[int] = set()

@@ -26,7 +26,9 @@ def enqueue(task_name: str, *, dedupe_key: str | None = None, **kwargs: Any) -> 
     if dedupe_key is not None:
         try:
             with transaction.atomic():
-                message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key)
+                message = OutboxMessage.objects.create(
+                    task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key
+                )
         except IntegrityError:
             return None
     else:

@@ -36,7 +36,10 @@ def send_notification_email(self, notification_id: int, outbox_id: int | None = 
 
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id, emailed_at__isnull=True).first()
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
         )
         if notification is None:
             return False

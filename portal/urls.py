@@ -27,9 +27,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
-    ),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("enterprise/", include("enterprises.urls")),
     path("coordination/", include("coordinators.urls")),
     path("appeals/", include("appeals.urls")),
@@ -42,4 +40,3 @@ urlpatterns = [
 
 admin.site.site_header = "Guanqi 关企"
 admin.site.site_title = "Guanqi"
-

@@ -67,11 +67,25 @@ as_postgres() {
     fi
 }
 
+# The postgres account must be able to reach its data directory. When the checkout lives where it
+# can't (e.g. under /root, mode 700), the cluster goes to /var/lib/guanqi/<checkout hash> instead.
+choose_pg_dirs() {
+    mkdir -p "$VAR"
+    if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$VAR" 2>/dev/null; then
+        local alt
+        alt="/var/lib/guanqi/$(echo "$ROOT" | md5sum | cut -c1-12)"
+        mkdir -p "$alt"
+        chown postgres:postgres "$alt"
+        PG_DATA="$alt/postgres"
+        PG_RUN="$alt/postgres-run"
+    fi
+}
+
 start_postgres() {
     [ -n "${DATABASE_URL:-}" ] && return 0
     local bin
     bin="$(pg_bin)" || { log "PostgreSQL is not installed (run: scripts/services.sh install)"; exit 1; }
-    mkdir -p "$VAR"
+    choose_pg_dirs
     if [ ! -s "$PG_DATA/PG_VERSION" ]; then
         log "creating PostgreSQL cluster in $PG_DATA"
         mkdir -p "$PG_DATA" "$PG_RUN"
@@ -113,6 +127,7 @@ start_redis() {
 
 cmd_stop() {
     local bin
+    choose_pg_dirs
     if [ -z "${DATABASE_URL:-}" ] && bin="$(pg_bin)" && [ -s "$PG_DATA/PG_VERSION" ]; then
         as_postgres "$bin/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
     fi

@@ -71,7 +71,10 @@ def celery_worker_session(django_db_blocker):
 
     from portal.celery import app
 
-    with django_db_blocker.unblock(), start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as worker:
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as worker,
+    ):
         yield worker
 
 

@@ -23,7 +23,9 @@ def sign_in(page, base_url, username, language):
     ("language", "title", "role_label"),
     [("zh-hans", "工作台", "协调员"), ("en", "Workspace", "Coordinator")],
 )
-def test_coordinator_signs_in_and_sees_the_workspace(page, live_server, artifacts, language, title, role_label):
+def test_coordinator_signs_in_and_sees_the_workspace(
+    page, live_server, artifacts, language, title, role_label
+):
     user = customs_user(Role.COORDINATOR, LocalCustomsFactory(), username=f"coord-{language}")
     sign_in(page, live_server.url, user.username, language)
     assert page.url.endswith("/coordination/workspace/")

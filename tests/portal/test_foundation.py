@@ -45,7 +45,9 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     result = run_django("print('started')", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
-    result = run_django("print('started')", DEBUG="0", SECRET_KEY="dev-insecure-key-for-local-use-only-0123456789abcdef")
+    result = run_django(
+        "print('started')", DEBUG="0", SECRET_KEY="dev-insecure-key-for-local-use-only-0123456789abcdef"
+    )
     assert result.returncode != 0
 
 
