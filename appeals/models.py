@@ -1,1 +1,269 @@
-"""Models: see the module docstrings of this app."""
+"""Appeals: an enterprise contests a customs decision or complains about a coordinator's conduct
+(DOMAIN.md, "The seven services": 2. hearing and reporting reasonable appeals; "Coordinators":
+disqualification grounds).
+
+DOMAIN notes (our readings, tested in tests/appeals/):
+- An appeal has a deadline in working days that depends on its type (``appeals.conf``); an open appeal
+  past its deadline is *overdue* and is escalated (first the local customs' leader, then the
+  Management Department) by ``appeals.jobs.escalate_overdue_appeals``.
+- Appeals about a coordinator's conduct are the *integrity channel*: only the Management Department of
+  the enterprise's district (and the enterprise that filed it) ever sees them — never the coordinator
+  concerned, other coordinators or ordinary officers. ``Appeal.objects.visible_to`` is the one rule.
+- The status changes only through ``appeals.services`` (one transition table); every change is an
+  append-only ``AppealEvent`` and the row itself keeps a simple-history record. Nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class AppealType(models.TextChoices):
+    CREDIT_DECISION = "credit_decision", _("Credit decision")
+    ABNORMAL_LIST = "abnormal_list", _("Abnormal business list entry")
+    PENALTY = "penalty", _("Administrative penalty")
+    OTHER_DECISION = "other_decision", _("Other administrative decision")
+    COORDINATOR_CONDUCT = "coordinator_conduct", _("Conduct of a coordinator")
+
+
+class AppealStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("Under review")
+    FORWARDED = "forwarded", _("Forwarded to the Management Department")
+    DECIDED = "decided", _("Decided")
+
+
+OPEN_STATUSES = (AppealStatus.SUBMITTED, AppealStatus.IN_REVIEW, AppealStatus.FORWARDED)
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    REJECTED = "rejected", _("Rejected")
+    FORWARDED = "forwarded", _("Forwarded to the Management Department")
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AppealQuerySet:
+        """Only the appeals ``user`` may see (the integrity-channel rule lives in ``appeals.permissions``)."""
+        from .permissions import scope_appeals
+
+        return scope_appeals(self, user)
+
+    def open(self) -> AppealQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None) -> AppealQuerySet:
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+
+class Appeal(models.Model):
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("enterprise"),
+    )
+    # Copied from the enterprise when filed: the admin filters and indexes on them without a join.
+    district = models.ForeignKey(
+        "portal.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    local_customs = models.ForeignKey(
+        "portal.LocalCustoms", on_delete=models.PROTECT, related_name="+", verbose_name=_("local customs")
+    )
+    appeal_type = models.CharField(_("type"), max_length=30, choices=AppealType.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    grounds = models.TextField(_("grounds"))
+    decision_reference = models.CharField(
+        _("decision reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Number or date of the decision appealed against."),
+    )
+    credit_event = models.ForeignKey(
+        "credit.CreditEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("credit event"),
+    )
+    abnormal_entry = models.ForeignKey(
+        "credit.AbnormalListEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("abnormal-list entry"),
+    )
+    coordinator = models.ForeignKey(
+        "coordinators.Coordinator",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coordinator concerned"),
+    )
+    source_request_id = models.PositiveBigIntegerField(
+        _("from coordination request"), null=True, blank=True, unique=True, editable=False
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    due_at = models.DateTimeField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=AppealOutcome.choices, blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    disqualification = models.ForeignKey(
+        "coordinators.Disqualification",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disqualification decision"),
+    )
+
+    history = HistoricalRecords()
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-filed_at", "-id"]
+        default_permissions = ("view", "change")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(appeal_type="coordinator_conduct") | Q(coordinator__isnull=False),
+                name="conduct_appeal_names_coordinator",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="decided")
+                | (~Q(outcome="") & ~Q(decision_reasons="") & Q(decided_at__isnull=False)),
+                name="decided_appeal_has_reasons",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "-filed_at"], name="appeal_enterprise_recent"),
+            models.Index(fields=["status", "due_at"], name="appeal_status_due"),
+            models.Index(fields=["appeal_type", "due_at"], name="appeal_type_due"),
+            models.Index(fields=["district", "status", "due_at"], name="appeal_district_due"),
+            models.Index(fields=["local_customs", "status", "due_at"], name="appeal_customs_due"),
+            models.Index(fields=["assigned_to", "status"], name="appeal_assignee"),
+            models.Index(fields=["-filed_at"], name="appeal_filed"),
+            models.Index(
+                fields=["due_at"],
+                name="appeal_open_due",
+                condition=Q(status__in=["submitted", "in_review", "forwarded"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def is_integrity_channel(self) -> bool:
+        return self.appeal_type == AppealType.COORDINATOR_CONDUCT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+
+def attachment_path(instance: AppealAttachment, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"appeals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class AppealAttachment(models.Model):
+    """A file of an appeal. Stored under MEDIA_ROOT with a random name; served only by a checked view."""
+
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("appeal")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("appeal attachment")
+        verbose_name_plural = _("appeal attachments")
+        ordering = ["uploaded_at", "id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AppealEvent(models.Model):
+    """One change of an appeal: who, when, what. Append-only."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("Filed")
+        ASSIGNED = "assigned", _("Assigned")
+        FORWARDED = "forwarded", _("Forwarded to the Management Department")
+        DECIDED = "decided", _("Decided")
+        ESCALATED = "escalated", _("Escalated (overdue)")
+        DISQUALIFICATION = "disqualification", _("Coordinator disqualified")
+
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.PROTECT, related_name="events", verbose_name=_("appeal")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(_("from status"), max_length=20, choices=AppealStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=AppealStatus.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the system acted (e.g. the escalation job)."),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("appeal event")
+        verbose_name_plural = _("appeal events")
+        ordering = ["at", "id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["appeal", "at"], name="appeal_event_history")]
+
+    def __str__(self) -> str:
+        return f"#{self.appeal_id} {self.get_kind_display()}"

@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
 from portal.models import BilingualNameMixin
 
 
@@ -26,7 +28,8 @@ class CreditRegime(BilingualNameMixin):
     legal_basis = models.CharField(_("legal basis"), max_length=200)
     effective_from = models.DateField(_("in force from"), unique=True)
     review_cycle_years = models.PositiveSmallIntegerField(
-        _("re-certification cycle (years)"), help_text=_("Advanced-certified enterprises are re-certified after this many years.")
+        _("re-certification cycle (years)"),
+        help_text=_("Advanced-certified enterprises are re-certified after this many years."),
     )
     reapply_bar_months = models.PositiveSmallIntegerField(
         _("bar on re-applying after failure or downgrade (months)"), default=0
@@ -61,9 +64,13 @@ class CreditRegime(BilingualNameMixin):
 
 
 class CreditRating(BilingualNameMixin):
-    regime = models.ForeignKey(CreditRegime, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("regime"))
+    regime = models.ForeignKey(
+        CreditRegime, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("regime")
+    )
     code = models.SlugField(_("code"), max_length=40)
-    rank = models.SmallIntegerField(_("rank"), help_text=_("Higher is better; used to tell raises from downgrades."))
+    rank = models.SmallIntegerField(
+        _("rank"), help_text=_("Higher is better; used to tell raises from downgrades.")
+    )
     is_aeo = models.BooleanField(_("counts as AEO"), default=False)
     gets_coordinators = models.BooleanField(_("gets a coordinator pair"), default=False)
     is_untrustworthy = models.BooleanField(_("untrustworthy"), default=False)
@@ -116,13 +123,25 @@ class CreditEvent(models.Model):
     """One change of an enterprise's rating. Append-only; judged under the regime in force on its date."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="credit_events", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="credit_events",
+        verbose_name=_("enterprise"),
     )
-    regime = models.ForeignKey(CreditRegime, on_delete=models.PROTECT, related_name="+", verbose_name=_("regime"))
+    regime = models.ForeignKey(
+        CreditRegime, on_delete=models.PROTECT, related_name="+", verbose_name=_("regime")
+    )
     from_rating = models.ForeignKey(
-        CreditRating, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("from")
+        CreditRating,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from"),
     )
-    to_rating = models.ForeignKey(CreditRating, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    to_rating = models.ForeignKey(
+        CreditRating, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
     effective_date = models.DateField(_("effective date"))
     reason = models.CharField(_("reason"), max_length=30, choices=CreditEventReason.choices)
     reason_text = models.TextField(_("reason details"), blank=True)
@@ -144,7 +163,9 @@ class CreditEvent(models.Model):
         null=True,
         blank=True,
         unique=True,
-        help_text=_("Makes automatic events idempotent: one event per source (e.g. per abnormal-list entry)."),
+        help_text=_(
+            "Makes automatic events idempotent: one event per source (e.g. per abnormal-list entry)."
+        ),
     )
 
     class Meta:
@@ -170,19 +191,34 @@ class AbnormalListEntry(models.Model):
     """An enterprise on the abnormal business list. While an entry is open the rating can't be raised."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="abnormal_entries", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="abnormal_entries",
+        verbose_name=_("enterprise"),
     )
     reason = models.CharField(_("reason"), max_length=20, choices=AbnormalReason.choices)
     reason_text = models.TextField(_("details"), blank=True)
     listed_on = models.DateField(_("listed on"))
     listed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("listed by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("listed by"),
     )
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
     removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("removed by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
     )
-    cure = models.TextField(_("cure"), blank=True, help_text=_("How the cause was cured; required to leave the list."))
+    cure = models.TextField(
+        _("cure"), blank=True, help_text=_("How the cause was cured; required to leave the list.")
+    )
 
     class Meta:
         verbose_name = _("abnormal-list entry")
@@ -190,7 +226,9 @@ class AbnormalListEntry(models.Model):
         ordering = ["-listed_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise"], condition=models.Q(removed_on__isnull=True), name="one_open_abnormal_entry"
+                fields=["enterprise"],
+                condition=models.Q(removed_on__isnull=True),
+                name="one_open_abnormal_entry",
             ),
             models.CheckConstraint(
                 condition=models.Q(removed_on__isnull=True) | models.Q(removed_on__gte=models.F("listed_on")),
@@ -198,7 +236,11 @@ class AbnormalListEntry(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["listed_on"], condition=models.Q(removed_on__isnull=True), name="abnormal_open_by_date"),
+            models.Index(
+                fields=["listed_on"],
+                condition=models.Q(removed_on__isnull=True),
+                name="abnormal_open_by_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,9 +290,14 @@ class SelfExamination(models.Model):
     """An AEO enterprise's self-examination against the standard's items."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="self_examinations", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="self_examinations",
+        verbose_name=_("enterprise"),
     )
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:
@@ -264,7 +311,9 @@ class SelfExamination(models.Model):
 
 
 class SelfExaminationAnswer(models.Model):
-    examination = models.ForeignKey(SelfExamination, on_delete=models.CASCADE, related_name="answers", verbose_name=_("self-examination"))
+    examination = models.ForeignKey(
+        SelfExamination, on_delete=models.CASCADE, related_name="answers", verbose_name=_("self-examination")
+    )
     item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
     judgement = models.CharField(_("judgement"), max_length=20, choices=Judgement.choices)
     evidence = models.TextField(_("evidence notes"), blank=True)
@@ -280,3 +329,275 @@ class SelfExaminationAnswer(models.Model):
     @property
     def is_gap(self) -> bool:
         return self.judgement in (Judgement.NOT_MET, Judgement.BASICALLY_MET)
+
+
+# --- Jobs and the enterprise's own credit duties (issue 5: abnormal list, annual reports, ---------------
+# --- re-certification reminders, credit repair). Rules live in credit/abnormal.py, annual_reports.py, --
+# --- jobs.py and repair.py; these tables make every job idempotent by a unique constraint. -------------
+
+
+class AbnormalListIdentification(models.Model):
+    """The daily job's outcome for one abnormal-list entry listed longer than the regime's days.
+
+    One row per entry (unique): the job identifies an entry once, whatever runs twice or in parallel.
+    ``credit_event`` is empty when the enterprise already had an untrustworthy rating or lower.
+    """
+
+    entry = models.OneToOneField(
+        AbnormalListEntry,
+        on_delete=models.PROTECT,
+        related_name="identification",
+        verbose_name=_("abnormal-list entry"),
+    )
+    identified_on = models.DateField(_("identified on"))
+    credit_event = models.OneToOneField(
+        CreditEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("credit event"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("abnormal-list identification")
+        verbose_name_plural = _("abnormal-list identifications")
+        ordering = ["-identified_on", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.entry} → {self.identified_on}"
+
+
+class AnnualReport(models.Model):
+    """An enterprise's annual credit report, due between 1 January and the deadline of ``year``."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+        verbose_name=_("enterprise"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("report year"), help_text=_("The year in which the report is due.")
+    )
+    operating_normally = models.BooleanField(_("operating normally at the registered premises"), default=True)
+    registration_unchanged = models.BooleanField(
+        _("registration data unchanged or already reported"), default=True
+    )
+    import_export_value = models.DecimalField(
+        _("import and export value last year (10,000 yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    statement = models.TextField(
+        _("statement"), blank=True, help_text=_("Anything customs should know about the enterprise's credit.")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("annual credit report")
+        verbose_name_plural = _("annual credit reports")
+        ordering = ["-year", "-submitted_at"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="one_annual_report_per_year")
+        ]
+        indexes = [models.Index(fields=["year", "-submitted_at"], name="annual_report_year")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
+
+
+class AnnualReportCandidate(models.Model):
+    """An enterprise that missed the annual-report deadline: a candidate for the abnormal list that an
+    officer confirms (then it is listed) or dismisses. One per enterprise and year."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting an officer")
+        CONFIRMED = "confirmed", _("Confirmed: listed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="annual_report_candidates",
+        verbose_name=_("enterprise"),
+    )
+    year = models.PositiveSmallIntegerField(_("report year"))
+    found_on = models.DateField(_("found on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    abnormal_entry = models.OneToOneField(
+        AbnormalListEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("abnormal-list entry"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("abnormal-list candidate (annual report)")
+        verbose_name_plural = _("abnormal-list candidates (annual report)")
+        ordering = ["-year", "enterprise_id"]
+        default_permissions = ("view", "change")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="one_candidate_per_year")]
+        indexes = [models.Index(fields=["status", "year"], name="candidate_status_year")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year} ({self.get_status_display()})"
+
+
+class RecertificationReminder(models.Model):
+    """One reminder (``offset_days`` before the due date) or overdue flag per enterprise and due date."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before the due date")
+        OVERDUE = "overdue", _("Overdue: flagged to the Management Department")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="recertification_reminders",
+        verbose_name=_("enterprise"),
+    )
+    due_date = models.DateField(_("re-certification due"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REMINDER)
+    offset_days = models.PositiveSmallIntegerField(_("days before the due date"), default=0)
+    sent_on = models.DateField(_("sent on"))
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("re-certification reminder")
+        verbose_name_plural = _("re-certification reminders")
+        ordering = ["-sent_on", "-id"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "due_date", "kind", "offset_days"],
+                name="one_reminder_per_due_date_offset",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.due_date} −{self.offset_days}"
+
+
+class UntrustworthyCause(models.TextChoices):
+    """Why an enterprise was found untrustworthy: decides how long it waits before applying for repair."""
+
+    SMUGGLING = "smuggling", _("Smuggling crime or smuggling act")
+    OBSTRUCTION = "obstruction", _("Obstructing customs administration")
+    VIOLATION_COUNT = "violation_count", _("Number of customs violations")
+    FINES = "fines", _("Fines, unpaid fines or unpaid taxes")
+    ABNORMAL_LIST = "abnormal_list", _("On the abnormal list for too long")
+    OTHER = "other", _("Other")
+
+
+class UntrustworthyFinding(models.Model):
+    """The cause recorded for a downgrade to untrustworthy (one per credit event)."""
+
+    event = models.OneToOneField(
+        CreditEvent,
+        on_delete=models.PROTECT,
+        related_name="untrustworthy_finding",
+        verbose_name=_("credit event"),
+    )
+    cause = models.CharField(_("cause"), max_length=20, choices=UntrustworthyCause.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cause of an untrustworthy finding")
+        verbose_name_plural = _("causes of untrustworthy findings")
+        default_permissions = ("view", "add")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.get_cause_display()}"
+
+
+class RepairApplication(models.Model):
+    """An untrustworthy enterprise applies for credit repair; an officer decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="repair_applications",
+        verbose_name=_("enterprise"),
+    )
+    statement = models.TextField(
+        _("statement"), help_text=_("What the enterprise has done to correct the cause.")
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("applied by")
+    )
+    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    credit_event = models.OneToOneField(
+        CreditEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("credit event"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("credit repair application")
+        verbose_name_plural = _("credit repair applications")
+        ordering = ["-applied_at", "-id"]
+        default_permissions = ("view", "change")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="pending"),
+                name="one_pending_repair_application",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-applied_at"], name="repair_status")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.applied_at:%Y-%m-%d} ({self.get_status_display()})"
