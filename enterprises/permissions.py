@@ -69,9 +69,23 @@ def can_view_enterprise(user, enterprise) -> bool:
     return Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists()
 
 
+def member_enterprises(user) -> QuerySet:
+    """The enterprises ``user`` may see *as a member*: enterprise-side pages use this, so customs staff
+    and coordinators get a 404 there even for enterprises they may otherwise see."""
+    from .models import Enterprise, Membership
+
+    if user is None or not user.is_authenticated:
+        return Enterprise.objects.none()
+    return Enterprise.objects.visible_to(user).filter(
+        pk__in=Membership.objects.filter(user=user, ended_at__isnull=True).values("enterprise_id")
+    )
+
+
 def member_enterprise(user):
     """The enterprise ``user`` is an active member of, or None."""
     from .models import Membership
 
-    membership = Membership.objects.select_related("enterprise").filter(user=user, ended_at__isnull=True).first()
+    membership = (
+        Membership.objects.select_related("enterprise").filter(user=user, ended_at__isnull=True).first()
+    )
     return membership.enterprise if membership else None

@@ -37,10 +37,19 @@ def register_enterprise(*, actor=None, **fields) -> Enterprise:
         enterprise.full_clean()
     except ValidationError as exc:
         raise DomainError(_validation_message(exc)) from None
-    if enterprise.local_customs.district_id != enterprise.district_id:
-        raise DomainError(_("The local customs office must belong to the enterprise's district."))
+    check_local_customs_in_district(district=enterprise.district, local_customs=enterprise.local_customs)
+    enterprise._history_user = actor  # type: ignore[attr-defined]
     enterprise.save()
     return enterprise
+
+
+def check_local_customs_in_district(*, district, local_customs) -> None:
+    """An enterprise is registered with a local customs office of its own district."""
+    if local_customs is not None and district is not None and local_customs.district_id != district.pk:
+        raise DomainError(
+            _("The local customs office %(customs)s does not belong to the district %(district)s.")
+            % {"customs": local_customs, "district": district}
+        )
 
 
 def _add_role(user, role: str) -> None:
@@ -54,11 +63,14 @@ def _drop_role_if_unused(user, role: str) -> None:
         user.__dict__.pop("roles", None)
 
 
-def _start_membership(*, enterprise, user, role, position="", is_senior_executive=False, actor=None) -> Membership:
+def _start_membership(
+    *, enterprise, user, role, position="", is_senior_executive=False, actor=None
+) -> Membership:
     active = Membership.objects.select_for_update().filter(user=user, ended_at__isnull=True).first()
     if active is not None and active.enterprise_id != enterprise.pk:
         raise ConflictError(
-            _("%(user)s is already a member of %(enterprise)s.") % {"user": user, "enterprise": active.enterprise}
+            _("%(user)s is already a member of %(enterprise)s.")
+            % {"user": user, "enterprise": active.enterprise}
         )
     if active is not None:
         _end_membership(active, actor=actor)
@@ -80,18 +92,24 @@ def _end_membership(membership: Membership, *, actor=None) -> None:
     membership.changed_by = actor
     membership.save(update_fields=["ended_at", "changed_by"])
     _drop_role_if_unused(membership.user, membership.role)
-    if not Membership.objects.filter(user=membership.user, enterprise=membership.enterprise, ended_at__isnull=True).exists():
+    if not Membership.objects.filter(
+        user=membership.user, enterprise=membership.enterprise, ended_at__isnull=True
+    ).exists():
         permissions.revoke_view(membership.user, membership.enterprise)
 
 
 @transaction.atomic
-def designate_contact_person(*, enterprise, user, position: str, actor=None, keep_previous_as_staff: bool = True) -> Membership:
+def designate_contact_person(
+    *, enterprise, user, position: str, actor=None, keep_previous_as_staff: bool = True
+) -> Membership:
     """Make ``user`` the enterprise's one contact person; the previous one is ended (history kept).
 
     The contact person must be a senior executive in charge of customs affairs (DOMAIN.md).
     """
     if not position.strip():
-        raise DomainError(_("State the contact person's position (a senior executive in charge of customs affairs)."))
+        raise DomainError(
+            _("State the contact person's position (a senior executive in charge of customs affairs).")
+        )
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     current = Membership.objects.filter(
         enterprise=enterprise, role=MembershipRole.CONTACT_PERSON, ended_at__isnull=True
@@ -101,7 +119,9 @@ def designate_contact_person(*, enterprise, user, position: str, actor=None, kee
     if current is not None:
         _end_membership(current, actor=actor)
         if keep_previous_as_staff:
-            _start_membership(enterprise=enterprise, user=current.user, role=MembershipRole.STAFF, actor=actor)
+            _start_membership(
+                enterprise=enterprise, user=current.user, role=MembershipRole.STAFF, actor=actor
+            )
     return _start_membership(
         enterprise=enterprise,
         user=user,
@@ -114,7 +134,9 @@ def designate_contact_person(*, enterprise, user, position: str, actor=None, kee
 
 @transaction.atomic
 def add_staff_member(*, enterprise, user, position: str = "", actor=None) -> Membership:
-    return _start_membership(enterprise=enterprise, user=user, role=MembershipRole.STAFF, position=position, actor=actor)
+    return _start_membership(
+        enterprise=enterprise, user=user, role=MembershipRole.STAFF, position=position, actor=actor
+    )
 
 
 @transaction.atomic
@@ -139,10 +161,18 @@ def contact_person(enterprise):
 
 
 @transaction.atomic
-def submit_registration_change(*, enterprise, submitted_by, new_values: dict, note: str = "") -> RegistrationChange:
+def submit_registration_change(
+    *, enterprise, submitted_by, new_values: dict, note: str = ""
+) -> RegistrationChange:
     """An enterprise member proposes changed registration data; nothing changes until customs accepts."""
-    if not Membership.objects.filter(enterprise=enterprise, user=submitted_by, ended_at__isnull=True).exists():
-        raise PermissionDeniedError(_("Only members of the enterprise may propose changes to its registration."))
+    if not Membership.objects.filter(
+        enterprise=enterprise, user=submitted_by, ended_at__isnull=True
+    ).exists():
+        raise PermissionDeniedError(
+            _("Only members of the enterprise may propose changes to its registration.")
+        )
+    # Compare with the stored values, not with a possibly stale instance held by the caller.
+    enterprise = Enterprise.objects.get(pk=enterprise.pk)
     changes = {}
     for field, after in new_values.items():
         if field not in RegistrationChange.CHANGEABLE_FIELDS:
@@ -159,11 +189,15 @@ def submit_registration_change(*, enterprise, submitted_by, new_values: dict, no
         candidate.full_clean(validate_unique=False)
     except ValidationError as exc:
         raise DomainError(_validation_message(exc)) from None
-    return RegistrationChange.objects.create(enterprise=enterprise, submitted_by=submitted_by, changes=changes, note=note)
+    return RegistrationChange.objects.create(
+        enterprise=enterprise, submitted_by=submitted_by, changes=changes, note=note
+    )
 
 
 @transaction.atomic
-def decide_registration_change(*, change: RegistrationChange, actor, accept: bool, note: str = "") -> RegistrationChange:
+def decide_registration_change(
+    *, change: RegistrationChange, actor, accept: bool, note: str = ""
+) -> RegistrationChange:
     change = RegistrationChange.objects.select_for_update().get(pk=change.pk)
     if change.status != RegistrationChange.Status.PENDING:
         raise ConflictError(_("This registration change has already been decided."))
@@ -178,7 +212,9 @@ def decide_registration_change(*, change: RegistrationChange, actor, accept: boo
         stale = [f for f, (before, _after) in change.changes.items() if getattr(enterprise, f) != before]
         if stale:
             raise ConflictError(
-                _("The registration data changed since this submission (%(fields)s); ask for a new submission.")
+                _(
+                    "The registration data changed since this submission (%(fields)s); ask for a new submission."
+                )
                 % {"fields": ", ".join(stale)}
             )
         for field, (_before, after) in change.changes.items():
