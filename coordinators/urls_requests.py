@@ -1,9 +1,19 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from portal.placeholder import placeholder
-from portal.roles import Role
+from . import views_knowledge, views_requests, views_workspace
 
 urlpatterns = [
-    path("workspace/", placeholder(_("Workspace"), {Role.COORDINATOR}), name="workspace"),
+    path("workspace/", views_workspace.workspace, name="workspace"),
+    path("requests/", views_requests.request_list, name="request_list"),
+    path("requests/new/", views_requests.request_create, name="request_create"),
+    path("requests/suggestions/", views_requests.answer_suggestions, name="answer_suggestions"),
+    path("requests/<int:pk>/", views_requests.request_detail, name="request_detail"),
+    path("requests/<int:pk>/reply/", views_requests.request_reply, name="request_reply"),
+    path("requests/<int:pk>/actions/<slug:action>/", views_requests.request_action, name="request_action"),
+    path("requests/<int:pk>/visit/", views_workspace.schedule_visit, name="schedule_visit"),
+    path("requests/<int:pk>/publish/", views_workspace.publish_answer, name="publish_answer"),
+    path("visits/<int:pk>/record/", views_workspace.record_visit, name="record_visit"),
+    path("attachments/<int:pk>/", views_requests.attachment_download, name="attachment_download"),
+    path("answers/", views_knowledge.knowledge_base, name="knowledge_base"),
+    path("answers/<int:pk>/", views_knowledge.answer_detail, name="answer_detail"),
 ]
