@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -177,11 +178,8 @@ class Appeal(models.Model):
             models.Index(fields=["local_customs", "status", "due_at"], name="appeal_customs_due"),
             models.Index(fields=["assigned_to", "status"], name="appeal_assignee"),
             models.Index(fields=["-filed_at"], name="appeal_filed"),
-            models.Index(
-                fields=["due_at"],
-                name="appeal_open_due",
-                condition=Q(status__in=["submitted", "in_review", "forwarded"]),
-            ),
+            models.Index(fields=["due_at"], name="appeal_due"),
+            GinIndex(fields=["subject"], name="appeal_subject_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self) -> str:

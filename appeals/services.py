@@ -1,0 +1,341 @@
+"""Appeal services: filing, triage (assign, decide, forward), disqualification from an integrity-channel
+appeal, conversion of a coordination request. The admin, the portal, the API and the jobs call these.
+
+The state machine is data (``TRANSITIONS``) plus one function (``_transition``) that checks the move,
+records an ``AppealEvent`` and keeps the row's simple-history record. Notices never reach anyone who may
+not see the appeal (``appeals.permissions``): integrity-channel notices go only to the Management
+Department and the filing enterprise.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from credit.recipients import lazy_format
+from enterprises.models import Enterprise, Membership
+from portal.escalation import management_department_staff
+from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.notifications import notify
+from portal.roles import Role
+from portal.workdays import deadline
+
+from . import conf
+from .models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus, AppealType
+from .permissions import can_triage, management_district_id
+
+# (from status, action) -> to status. The one table of allowed moves.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (AppealStatus.SUBMITTED, "assign"): AppealStatus.IN_REVIEW,
+    (AppealStatus.IN_REVIEW, "assign"): AppealStatus.IN_REVIEW,
+    (AppealStatus.FORWARDED, "assign"): AppealStatus.FORWARDED,
+    (AppealStatus.SUBMITTED, "decide"): AppealStatus.DECIDED,
+    (AppealStatus.IN_REVIEW, "decide"): AppealStatus.DECIDED,
+    (AppealStatus.FORWARDED, "decide"): AppealStatus.DECIDED,
+    (AppealStatus.SUBMITTED, "forward"): AppealStatus.FORWARDED,
+    (AppealStatus.IN_REVIEW, "forward"): AppealStatus.FORWARDED,
+}
+ACTION_LABELS = {
+    "assign": gettext_lazy("assigned"),
+    "decide": gettext_lazy("decided"),
+    "forward": gettext_lazy("forwarded"),
+}
+EVENT_KIND = {
+    "assign": AppealEvent.Kind.ASSIGNED,
+    "decide": AppealEvent.Kind.DECIDED,
+    "forward": AppealEvent.Kind.FORWARDED,
+}
+
+
+class AppealError(DomainError):
+    pass
+
+
+def _enterprise_users(appeal: Appeal):
+    from credit.recipients import members
+
+    return members(appeal.enterprise)
+
+
+def _officer_url(appeal: Appeal) -> str:
+    return reverse("admin:appeals_appeal_change", args=[appeal.pk])
+
+
+def _portal_url(appeal: Appeal) -> str:
+    return reverse("appeals:detail", args=[appeal.pk])
+
+
+def triage_recipients(appeal: Appeal) -> list:
+    """Who hears of a new or overdue appeal on the customs side: the integrity channel goes to the
+    Management Department only; other appeals to the local customs' leader (or, without one, the
+    Management Department)."""
+    if appeal.is_integrity_channel or not appeal.local_customs.leader_id:
+        staff = list(management_department_staff(appeal.district_id))
+    else:
+        staff = [appeal.local_customs.leader]
+    return [user for user in staff if _may_be_told(user, appeal)]
+
+
+def _may_be_told(user, appeal: Appeal) -> bool:
+    return not (appeal.is_integrity_channel and appeal.coordinator and appeal.coordinator.user_id == user.pk)
+
+
+# --- Filing ---------------------------------------------------------------------------------------------
+
+
+def validate_attachment(upload) -> None:
+    name = getattr(upload, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in conf.attachment_extensions():
+        raise AppealError(
+            _("%(name)s: files of this type are not accepted (allowed: %(types)s).")
+            % {"name": name, "types": ", ".join(conf.attachment_extensions())}
+        )
+    if upload.size > conf.attachment_max_bytes():
+        raise AppealError(
+            _("%(name)s is larger than %(mb)s MB.")
+            % {"name": name, "mb": round(conf.attachment_max_bytes() / 1024 / 1024, 1)}
+        )
+    if upload.size == 0:
+        raise AppealError(_("%(name)s is empty.") % {"name": name})
+
+
+def conduct_coordinators(enterprise):
+    """The coordinators an enterprise can complain about: those of its past and present pairs."""
+    from coordinators.models import Coordinator, PairAssignment
+
+    pairs = PairAssignment.objects.filter(enterprise=enterprise)
+    ids = set(pairs.values_list("coordinator_a_id", flat=True)) | set(
+        pairs.values_list("coordinator_b_id", flat=True)
+    )
+    return Coordinator.objects.filter(pk__in=ids).select_related("user")
+
+
+@transaction.atomic
+def file_appeal(
+    *,
+    enterprise: Enterprise,
+    author,
+    appeal_type: str,
+    subject: str,
+    grounds: str,
+    decision_reference: str = "",
+    credit_event=None,
+    abnormal_entry=None,
+    coordinator=None,
+    attachments: Iterable = (),
+    filed_by_coordinator: bool = False,
+    source_request_id: int | None = None,
+) -> Appeal:
+    """An enterprise (its contact person or staff) files an appeal; nothing is saved if any part is wrong."""
+    if (
+        not filed_by_coordinator
+        and not Membership.objects.filter(enterprise=enterprise, user=author, ended_at__isnull=True).exists()
+    ):
+        raise PermissionDeniedError(_("Only the enterprise's contact person or staff may file its appeals."))
+    if appeal_type not in AppealType.values:
+        raise AppealError(_("Choose the kind of decision you appeal against."))
+    if not subject.strip() or not grounds.strip():
+        raise AppealError(_("State the subject and the grounds of the appeal."))
+    if appeal_type == AppealType.COORDINATOR_CONDUCT:
+        if coordinator is None or not conduct_coordinators(enterprise).filter(pk=coordinator.pk).exists():
+            raise AppealError(_("Name the coordinator concerned: one who serves or served your enterprise."))
+    else:
+        coordinator = None
+    if credit_event is not None and credit_event.enterprise_id != enterprise.pk:
+        raise AppealError(_("That credit decision is not your enterprise's."))
+    if abnormal_entry is not None and abnormal_entry.enterprise_id != enterprise.pk:
+        raise AppealError(_("That abnormal-list entry is not your enterprise's."))
+    attachments = list(attachments)
+    if len(attachments) > conf.attachments_per_appeal():
+        raise AppealError(_("At most %(n)s files may be attached.") % {"n": conf.attachments_per_appeal()})
+    for upload in attachments:
+        validate_attachment(upload)
+    now = timezone.now()
+    appeal = Appeal.objects.create(
+        enterprise=enterprise,
+        district_id=enterprise.district_id,
+        local_customs_id=enterprise.local_customs_id,
+        appeal_type=appeal_type,
+        subject=subject.strip(),
+        grounds=grounds.strip(),
+        decision_reference=decision_reference.strip(),
+        credit_event=credit_event if appeal_type == AppealType.CREDIT_DECISION else None,
+        abnormal_entry=abnormal_entry if appeal_type == AppealType.ABNORMAL_LIST else None,
+        coordinator=coordinator,
+        filed_by=author,
+        filed_at=now,
+        due_at=deadline(now, conf.deadline_working_days(appeal_type)),
+        source_request_id=source_request_id,
+    )
+    for upload in attachments:
+        AppealAttachment.objects.create(
+            appeal=appeal, file=upload, original_name=upload.name[:200], size=upload.size, uploaded_by=author
+        )
+    AppealEvent.objects.create(
+        appeal=appeal, kind=AppealEvent.Kind.FILED, to_status=appeal.status, actor=author, at=now
+    )
+    appeal = Appeal.objects.select_related("local_customs__leader", "coordinator", "enterprise").get(
+        pk=appeal.pk
+    )
+    notify(
+        triage_recipients(appeal),
+        verb="appeal_filed",
+        title=lazy_format(
+            gettext_lazy("New appeal #%(pk)s: %(subject)s"), pk=appeal.pk, subject=appeal.subject
+        ),
+        body=appeal.get_appeal_type_display(),
+        url=_officer_url(appeal),
+    )
+    return appeal
+
+
+# --- Triage -----------------------------------------------------------------------------------------------
+
+
+def _locked(appeal: Appeal) -> Appeal:
+    return (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "local_customs__leader", "coordinator")
+        .get(pk=appeal.pk)
+    )
+
+
+def _transition(appeal: Appeal, action: str, *, actor, note: str = "") -> Appeal:
+    to_status = TRANSITIONS.get((appeal.status, action))
+    if to_status is None:
+        raise ConflictError(
+            _("An appeal that is “%(status)s” cannot be %(action)s.")
+            % {"status": appeal.get_status_display(), "action": ACTION_LABELS[action]}
+        )
+    from_status = appeal.status
+    appeal.status = to_status
+    appeal._history_user = actor  # type: ignore[attr-defined]
+    appeal.save()
+    AppealEvent.objects.create(
+        appeal=appeal,
+        kind=EVENT_KIND[action],
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+    )
+    return appeal
+
+
+def _require_triage(actor, appeal: Appeal) -> None:
+    if not can_triage(actor, appeal):
+        raise PermissionDeniedError(_("You may not handle this appeal."))
+
+
+@transaction.atomic
+def assign_appeal(*, appeal: Appeal, officer, actor) -> Appeal:
+    """Give the appeal to an officer who may handle it (for the integrity channel: the Management Department)."""
+    appeal = _locked(appeal)
+    _require_triage(actor, appeal)
+    if not can_triage(officer, appeal):
+        raise AppealError(_("%(officer)s may not handle this appeal.") % {"officer": officer})
+    if appeal.assigned_to_id == officer.pk:
+        raise ConflictError(_("The appeal is already assigned to %(officer)s.") % {"officer": officer})
+    appeal.assigned_to = officer
+    appeal = _transition(appeal, "assign", actor=actor, note=str(officer))
+    notify(
+        [officer],
+        verb="appeal_assigned",
+        title=lazy_format(
+            gettext_lazy("Appeal #%(pk)s assigned to you: %(subject)s"), pk=appeal.pk, subject=appeal.subject
+        ),
+        url=_officer_url(appeal),
+    )
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(*, appeal: Appeal, outcome: str, reasons: str, actor) -> Appeal:
+    """Decide (upheld, partly upheld, rejected) or forward to the Management Department, with reasons."""
+    appeal = _locked(appeal)
+    _require_triage(actor, appeal)
+    if outcome not in AppealOutcome.values:
+        raise AppealError(_("Choose a decision."))
+    if not reasons.strip():
+        raise AppealError(_("State the reasons for the decision: the enterprise will read them."))
+    if outcome == AppealOutcome.FORWARDED:
+        if appeal.is_integrity_channel:
+            raise ConflictError(_("Appeals about a coordinator are already with the Management Department."))
+        appeal = _transition(appeal, "forward", actor=actor, note=reasons.strip())
+        appeal.assigned_to = None
+        appeal.save(update_fields=["assigned_to"])
+        notify(
+            [u for u in management_department_staff(appeal.district_id) if u.pk != actor.pk],
+            verb="appeal_forwarded",
+            title=lazy_format(
+                gettext_lazy("Appeal #%(pk)s forwarded to the Management Department"), pk=appeal.pk
+            ),
+            body=reasons.strip(),
+            url=_officer_url(appeal),
+        )
+        title = lazy_format(
+            gettext_lazy("Your appeal #%(pk)s was forwarded to the Management Department"), pk=appeal.pk
+        )
+    else:
+        appeal.outcome, appeal.decision_reasons = outcome, reasons.strip()
+        appeal.decided_by, appeal.decided_at = actor, timezone.now()
+        appeal = _transition(
+            appeal, "decide", actor=actor, note=f"{AppealOutcome(outcome).label}: {reasons.strip()}"
+        )
+        title = lazy_format(
+            gettext_lazy("Decision on your appeal #%(pk)s: %(outcome)s"),
+            pk=appeal.pk,
+            outcome=AppealOutcome(outcome).label,
+        )
+    notify(
+        _enterprise_users(appeal),
+        verb="appeal_decided",
+        title=title,
+        body=reasons.strip(),
+        url=_portal_url(appeal),
+    )
+    return appeal
+
+
+@transaction.atomic
+def disqualify_from_appeal(
+    *, appeal: Appeal, ground: str, evidence: str, actor, decided_on: datetime.date | None = None
+):
+    """The Management Department disqualifies the coordinator an integrity-channel appeal is about."""
+    from coordinators.services import disqualify
+
+    appeal = _locked(appeal)
+    if not appeal.is_integrity_channel:
+        raise AppealError(_("Only an appeal about a coordinator's conduct can lead to a disqualification."))
+    if management_district_id(actor) != appeal.district_id:
+        raise PermissionDeniedError(_("Only the Management Department decides a disqualification."))
+    if appeal.disqualification_id:
+        raise ConflictError(_("This appeal already led to a disqualification."))
+    decision = disqualify(
+        coordinator=appeal.coordinator,
+        ground=ground,
+        decided_on=decided_on or timezone.localdate(),
+        decided_by=actor,
+        evidence=evidence,
+    )
+    appeal.disqualification = decision
+    appeal._history_user = actor  # type: ignore[attr-defined]
+    appeal.save(update_fields=["disqualification"])
+    AppealEvent.objects.create(
+        appeal=appeal,
+        kind=AppealEvent.Kind.DISQUALIFICATION,
+        actor=actor,
+        note=f"{decision.get_ground_display()}: {evidence.strip()}",
+    )
+    return decision
+
+
+def is_triage_staff(user) -> bool:
+    return user.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER, Role.ADMINISTRATOR)
