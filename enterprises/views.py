@@ -1,0 +1,97 @@
+"""Enterprise-side pages: the enterprise's registration data, its members, and changes it proposes.
+
+Only active members of the enterprise reach these pages (``permissions.member_enterprises``); everyone
+else, customs staff included, gets a 404, also when guessing ids.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+
+from . import selectors, services
+from .forms import RegistrationChangeForm
+from .models import Enterprise, RegistrationChange
+from .permissions import member_enterprises
+
+
+def _enterprise_or_404(request: HttpRequest, pk: int) -> Enterprise:
+    return get_object_or_404(
+        member_enterprises(request.user).select_related("district", "local_customs", "rating"), pk=pk
+    )
+
+
+@login_required
+def my_registration(request: HttpRequest) -> HttpResponse:
+    enterprise = member_enterprises(request.user).first()
+    if enterprise is None:
+        raise Http404
+    return redirect("enterprises:registration", pk=enterprise.pk)
+
+
+@login_required
+def registration(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _enterprise_or_404(request, pk)
+    changes = selectors.registration_changes(enterprise)
+    return render(
+        request,
+        "enterprises/registration.html",
+        {
+            "enterprise": enterprise,
+            "members": selectors.active_members(enterprise),
+            "contact_history": selectors.contact_person_history(enterprise),
+            "changes": [(change, selectors.change_rows(change)) for change in changes],
+        },
+    )
+
+
+@login_required
+def propose_change(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = _enterprise_or_404(request, pk)
+    if request.method == "POST":
+        # A copy: the form writes the proposal into its instance, the real row changes only on acceptance.
+        form = RegistrationChangeForm(request.POST, instance=Enterprise.objects.get(pk=enterprise.pk))
+        if form.is_valid():
+            try:
+                services.submit_registration_change(
+                    enterprise=enterprise,
+                    submitted_by=request.user,
+                    new_values=form.proposed_values(),
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Your proposed change was sent to customs."))
+                return redirect("enterprises:registration", pk=enterprise.pk)
+    else:
+        form = RegistrationChangeForm(instance=enterprise)
+    pending = RegistrationChange.objects.filter(
+        enterprise=enterprise, status=RegistrationChange.Status.PENDING
+    ).count()
+    return render(
+        request,
+        "enterprises/registration_change_form.html",
+        {"enterprise": enterprise, "form": form, "pending": pending},
+    )
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
+    enterprise = _enterprise_or_404(request, pk)
+    change = get_object_or_404(
+        RegistrationChange.objects.select_related("submitted_by", "decided_by"),
+        pk=change_pk,
+        enterprise=enterprise,
+    )
+    template = (
+        "enterprises/_registration_change.html" if request.htmx else "enterprises/registration_change.html"
+    )
+    return render(
+        request, template, {"enterprise": enterprise, "change": change, "rows": selectors.change_rows(change)}
+    )
