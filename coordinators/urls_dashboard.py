@@ -1,9 +1,13 @@
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
+"""The Management Department's workload dashboard (``coordinators.views_dashboard``)."""
 
-from portal.placeholder import placeholder
-from portal.roles import Role
+from django.urls import path
+
+from . import views_dashboard as views
 
 urlpatterns = [
-    path("dashboard/", placeholder(_("Workload dashboard"), {Role.MANAGER}), name="dashboard"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("dashboard/export/<slug:table>/", views.export, name="dashboard_export"),
+    path("dashboard/coordinators/<int:pk>/", views.coordinator_detail, name="dashboard_coordinator"),
+    path("dashboard/coordinators/<int:pk>/rebalance/", views.rebalance, name="dashboard_rebalance"),
+    path("dashboard/reassign/<int:enterprise_pk>/", views.reassign, name="dashboard_reassign"),
 ]

@@ -50,3 +50,10 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
             continue
         items.append({"url": url, "label": entry.label, "active": current_path.startswith(url)})
     return items
+
+
+NAV += [
+    NavEntry("enterprises:announcement_list", _("Announcements"), ENTERPRISE | OFFICER),
+    NavEntry("enterprises:training_list", _("Training"), ENTERPRISE | OFFICER),
+    NavEntry("enterprises:calendar", _("Calendar"), ENTERPRISE | COORDINATOR),
+]

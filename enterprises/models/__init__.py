@@ -1,4 +1,5 @@
-"""Enterprises app models: ``core`` (enterprises, memberships, registration changes)."""
+"""Enterprises app models: ``core`` (enterprises, memberships, registration changes) and ``outreach``
+(training, announcements, calendar tokens)."""
 
 from .core import (
     Enterprise,
@@ -9,8 +10,22 @@ from .core import (
     MembershipRole,
     RegistrationChange,
 )
+from .outreach import (
+    Announcement,
+    AnnouncementDigest,
+    AnnouncementReceipt,
+    CalendarToken,
+    TrainingInvitation,
+    TrainingMaterial,
+    TrainingRegistration,
+    TrainingSession,
+)
 
 __all__ = [
+    "Announcement",
+    "AnnouncementDigest",
+    "AnnouncementReceipt",
+    "CalendarToken",
     "Enterprise",
     "EnterpriseQuerySet",
     "EnterpriseUserObjectPermission",
@@ -18,4 +33,8 @@ __all__ = [
     "Membership",
     "MembershipRole",
     "RegistrationChange",
+    "TrainingInvitation",
+    "TrainingMaterial",
+    "TrainingRegistration",
+    "TrainingSession",
 ]

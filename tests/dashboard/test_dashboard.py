@@ -1,0 +1,285 @@
+"""The workload dashboard: who sees it, the figures per coordinator, office and district, imbalance,
+exports, and a constant number of queries."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from coordinators import dashboard
+from coordinators.models import PairAssignment
+from credit.models import AbnormalListEntry
+from portal.roles import Role
+from tests.factories import (
+    CoordinatorFactory,
+    LocalCustomsFactory,
+    UserFactory,
+    customs_user,
+    member,
+    rated_enterprise,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/coordination/dashboard/"
+
+
+def rows_by_pk(scope, **kwargs):
+    return {c.pk: c for c in dashboard.coordinator_rows(scope, **kwargs)}
+
+
+def test_manager_lands_on_the_dashboard(login, manager):
+    response = login(manager).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == URL
+    assert response.status_code == 200
+
+
+def test_enterprise_user_is_refused_the_dashboard(login, office):
+    contact = member(rated_enterprise(local_customs=office))
+    assert login(contact).get(URL).status_code == 403
+
+
+def test_coordinator_is_refused_the_dashboard(login, office):
+    coordinator = CoordinatorFactory(local_customs=office)
+    assert login(coordinator.user).get(URL).status_code == 403
+
+
+def test_ordinary_officer_who_leads_no_office_is_refused(login, office):
+    assert login(customs_user(Role.CUSTOMS_OFFICER, office)).get(URL).status_code == 403
+
+
+def test_local_customs_leader_sees_only_their_office(login, office, make_coordinators):
+    leader = customs_user(Role.CUSTOMS_OFFICER, office)
+    office.leader = leader
+    office.save()
+    sibling = LocalCustomsFactory(district=office.district)
+    mine = make_coordinators(office, 1)[0]
+    theirs = make_coordinators(sibling, 1)[0]
+    client = login(leader)
+    page = client.get(URL)
+    assert page.status_code == 200
+    shown = {c.pk for c in page.context["coordinators"]}
+    assert mine.pk in shown
+    assert theirs.pk not in shown
+    # Asking for the sibling office by filter does not widen the scope.
+    assert theirs.pk not in {c.pk for c in client.get(URL, {"office": sibling.pk}).context["coordinators"]}
+    assert client.get(reverse("coordinators:dashboard_coordinator", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("coordinators:dashboard_coordinator", args=[mine.pk])).status_code == 200
+
+
+def test_manager_sees_their_district_only(login, manager, office, make_coordinators):
+    same_district = LocalCustomsFactory(district=office.district)
+    other_district = LocalCustomsFactory()
+    a = make_coordinators(same_district, 1)[0]
+    b = make_coordinators(other_district, 1)[0]
+    shown = {c.pk for c in login(manager).get(URL).context["coordinators"]}
+    assert a.pk in shown
+    assert b.pk not in shown
+
+
+def test_enterprises_assigned_counts_both_sides_of_active_pairs(manager, office, make_coordinators, assign):
+    a, b, c = make_coordinators(office, 3)
+    assign(a, b, 2)
+    assign(a, c, 1)
+    rows = rows_by_pk(dashboard.scope_for(manager))
+    assert (rows[a.pk].enterprise_count, rows[b.pk].enterprise_count, rows[c.pk].enterprise_count) == (
+        3,
+        2,
+        1,
+    )
+
+
+def test_ended_pairs_do_not_count(manager, office, make_coordinators, assign):
+    a, b = make_coordinators(office, 2)
+    (enterprise,) = assign(a, b, 1)
+    PairAssignment.objects.filter(enterprise=enterprise).update(ended_on=timezone.localdate())
+    assert rows_by_pk(dashboard.scope_for(manager))[a.pk].enterprise_count == 0
+
+
+def test_coordinator_far_above_the_office_median_is_overloaded(manager, office, make_coordinators, assign):
+    a, b, c, d = make_coordinators(office, 4)
+    assign(a, b, 6)  # a: 6+1=7, b: 6
+    assign(a, c, 1)  # c: 1 + 1 = 2
+    assign(c, d, 1)  # d: 1  -> loads 7, 6, 2, 1: median 4
+    rows = rows_by_pk(dashboard.scope_for(manager))
+    assert rows[a.pk].office_median == pytest.approx(4.0)
+    assert rows[a.pk].overloaded  # 7 > 1.5 × 4
+    assert not rows[b.pk].overloaded  # 6 = 1.5 × 4
+    assert not rows[c.pk].overloaded
+
+
+def test_overload_factor_is_a_setting_with_default_one_and_a_half(settings):
+    settings.GUANQI = {k: v for k, v in settings.GUANQI.items() if k != "DASHBOARD_OVERLOAD_FACTOR"}
+    assert dashboard.overload_factor() == 1.5
+    settings.GUANQI = {**settings.GUANQI, "DASHBOARD_OVERLOAD_FACTOR": 3}
+    assert dashboard.overload_factor() == 3.0
+
+
+def test_overloaded_filter_keeps_only_overloaded(manager, office, make_coordinators, assign):
+    a, b, c, d = make_coordinators(office, 4)
+    assign(a, b, 3)
+    assign(a, c, 3)  # a 6, b 3, c 3, d 0 -> median 3; a overloaded
+    assert list(rows_by_pk(dashboard.scope_for(manager), overloaded_only=True)) == [a.pk]
+
+
+def test_sort_by_load_ascending(manager, office, make_coordinators, assign):
+    a, b, c = make_coordinators(office, 3)
+    assign(a, b, 2)
+    ordered = [r.pk for r in dashboard.coordinator_rows(dashboard.scope_for(manager), sort="load")]
+    assert ordered[0] == c.pk
+    assert ordered[-1] in (a.pk, b.pk)
+
+
+def test_office_and_district_totals(manager, office, make_coordinators, assign):
+    a, b, c = make_coordinators(office, 3)
+    assign(a, b, 2)
+    rated_enterprise("regular", local_customs=office)
+    scope = dashboard.scope_for(manager)
+    (row,) = [o for o in dashboard.office_rows(scope) if o.pk == office.pk]
+    assert (row.coordinator_count, row.assigned_count, row.aeo_count) == (3, 2, 2)
+    assert row.median_load == pytest.approx(2.0)
+    (district,) = dashboard.district_rows(scope)
+    assert (district.coordinator_count, district.assigned_count) == (3, 2)
+
+
+def test_rating_distribution_counts_enterprises_per_rating(manager, office):
+    for _ in range(2):
+        rated_enterprise("advanced_certified", local_customs=office)
+    rated_enterprise("regular", local_customs=office)
+    counts = {str(r["label"]): r["n"] for r in dashboard.rating_distribution(dashboard.scope_for(manager))}
+    assert sorted(counts.values()) == [1, 2]
+
+
+def test_recertifications_due_in_windows(manager, office):
+    today = timezone.localdate()
+    for days in (-5, 10, 60, 150, 400):
+        enterprise = rated_enterprise(local_customs=office)
+        type(enterprise).objects.filter(pk=enterprise.pk).update(
+            recertification_due=today + datetime.timedelta(days=days)
+        )
+    counts = dashboard.recertification_counts(dashboard.scope_for(manager))
+    assert counts == {"overdue": 1, "d30": 2, "d90": 3, "d180": 4}
+    assert len(dashboard.recertifications_due(dashboard.scope_for(manager), within_days=30)) == 2
+
+
+def test_abnormal_entries_nearing_ninety_days(manager, office):
+    today = timezone.localdate()
+    near, fresh = rated_enterprise(local_customs=office), rated_enterprise(local_customs=office)
+    AbnormalListEntry.objects.create(
+        enterprise=near, reason="annual_report", listed_on=today - datetime.timedelta(days=80)
+    )
+    AbnormalListEntry.objects.create(
+        enterprise=fresh, reason="annual_report", listed_on=today - datetime.timedelta(days=20)
+    )
+    (entry,) = dashboard.abnormal_nearing(dashboard.scope_for(manager))
+    assert entry.enterprise_id == near.pk
+    assert (entry.days_listed, entry.days_left) == (80, 10)
+
+
+def test_dashboard_query_count_does_not_grow_with_coordinators(
+    login, manager, office, make_coordinators, assign, django_assert_max_num_queries
+):
+    client = login(manager)
+    a, b, c = make_coordinators(office, 3)
+    assign(a, b, 2)
+    client.get(URL)  # warm caches (content types, session)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(URL).status_code == 200
+    more = make_coordinators(office, 17)
+    for x, y in zip(more[::2], more[1::2], strict=False):
+        assign(x, y, 2)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(URL)
+    assert len(response.context["coordinators"]) == 20
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_export_csv_has_the_coordinator_rows(login, manager, office, make_coordinators, assign):
+    a, b = make_coordinators(office, 2)
+    assign(a, b, 1)
+    response = login(manager).get(
+        reverse("coordinators:dashboard_export", args=["coordinators"]), {"format": "csv"}
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert a.user.display_name in text
+    assert len(text.strip().splitlines()) == 3
+
+
+def test_export_excel_opens_with_openpyxl(login, manager, office, make_coordinators, assign):
+    a, b = make_coordinators(office, 2)
+    assign(a, b, 1)
+    response = login(manager).get(
+        reverse("coordinators:dashboard_export", args=["offices"]), {"format": "xlsx"}
+    )
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    values = [[cell.value for cell in row] for row in workbook.active.iter_rows()]
+    assert values[1][0] == office.name
+
+
+def test_export_of_an_unknown_table_is_404(login, manager):
+    assert login(manager).get(reverse("coordinators:dashboard_export", args=["passwords"])).status_code == 404
+
+
+def test_export_refused_to_an_enterprise(login, office):
+    contact = member(rated_enterprise(local_customs=office))
+    assert (
+        login(contact).get(reverse("coordinators:dashboard_export", args=["coordinators"])).status_code == 403
+    )
+
+
+def test_rebalance_suggests_and_reassigns_after_confirmation(
+    login, manager, office, make_coordinators, assign
+):
+    a, b, c, d = make_coordinators(office, 4)
+    enterprises = assign(a, b, 3)
+    client = login(manager)
+    page = client.get(reverse("coordinators:dashboard_rebalance", args=[a.pk]))
+    assert page.status_code == 200
+    suggestion = page.context["suggestions"][0]
+    assert {x.pk for x in suggestion["suggested"]} == {c.pk, d.pk}
+    target = suggestion["pair"].enterprise
+    url = reverse("coordinators:dashboard_reassign", args=[target.pk])
+    confirm = client.get(url, {"coordinator": [c.pk, d.pk], "from": a.pk})
+    assert confirm.status_code == 200
+    assert (
+        PairAssignment.objects.active().get(enterprise=target).coordinator_a_id == a.pk
+    )  # nothing changed yet
+    client.post(url, {"coordinator": [c.pk, d.pk], "from": a.pk})
+    pair = PairAssignment.objects.active().get(enterprise=target)
+    assert {pair.coordinator_a_id, pair.coordinator_b_id} == {c.pk, d.pk}
+    assert len(enterprises) == 3
+
+
+def test_office_leader_cannot_reassign(login, office, make_coordinators, assign):
+    leader = customs_user(Role.CUSTOMS_OFFICER, office)
+    office.leader = leader
+    office.save()
+    a, b, c, d = make_coordinators(office, 4)
+    (enterprise,) = assign(a, b, 1)
+    response = login(leader).post(
+        reverse("coordinators:dashboard_reassign", args=[enterprise.pk]), {"coordinator": [c.pk, d.pk]}
+    )
+    assert response.status_code == 403
+
+
+def test_reassign_refused_by_the_service_shows_a_message_not_a_500(
+    login, manager, office, make_coordinators, assign
+):
+    a, b = make_coordinators(office, 2)
+    (enterprise,) = assign(a, b, 1)
+    response = login(manager).post(
+        reverse("coordinators:dashboard_reassign", args=[enterprise.pk]),
+        {"coordinator": [a.pk, b.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "already" in str(list(response.context["messages"])[0])
+
+
+def test_user_without_a_role_is_refused(login):
+    assert login(UserFactory()).get(URL).status_code == 403
