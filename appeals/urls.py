@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "appeals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.appeal_list, name="list"),
+    path("new/", views.appeal_file, name="file"),
+    path("<int:pk>/", views.appeal_detail, name="detail"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

@@ -1,0 +1,74 @@
+"""Portal forms for filing an appeal. Shape only; the rules are in appeals.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coordinators.models import Coordinator
+from credit.models import AbnormalListEntry, CreditEvent
+
+from . import conf
+from .models import AppealType
+from .services import conduct_coordinators
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class AppealForm(forms.Form):
+    appeal_type = forms.ChoiceField(label=_("Appeal against"), choices=AppealType.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 6}))
+    decision_reference = forms.CharField(
+        label=_("Decision reference"),
+        max_length=100,
+        required=False,
+        help_text=_("Number or date of the decision, if any."),
+    )
+    credit_event = forms.ModelChoiceField(
+        label=_("Credit decision"), queryset=CreditEvent.objects.none(), required=False
+    )
+    abnormal_entry = forms.ModelChoiceField(
+        label=_("Abnormal-list entry"), queryset=AbnormalListEntry.objects.none(), required=False
+    )
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinator concerned"),
+        queryset=Coordinator.objects.none(),
+        required=False,
+        help_text=_(
+            "Appeals about a coordinator go only to the Management Department; the coordinator never sees them."
+        ),
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credit_event"].queryset = CreditEvent.objects.filter(
+            enterprise=enterprise
+        ).select_related("to_rating")
+        self.fields["abnormal_entry"].queryset = AbnormalListEntry.objects.filter(enterprise=enterprise)
+        self.fields["coordinator"].queryset = conduct_coordinators(enterprise)
+        self.fields["attachments"].help_text = _("Up to %(n)s files of %(mb)s MB each: %(types)s.") % {
+            "n": conf.attachments_per_appeal(),
+            "mb": conf.attachment_max_bytes() // (1024 * 1024),
+            "types": ", ".join(conf.attachment_extensions()),
+        }
+        for name, field in self.fields.items():
+            if name != "attachments":
+                field.widget.attrs.setdefault(
+                    "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+                )
