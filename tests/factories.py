@@ -131,3 +131,28 @@ def member(enterprise, role: str = Role.CONTACT_PERSON, **user_kwargs) -> User:
 
 def customs_user(role: str, local_customs: LocalCustoms, **kwargs) -> User:
     return UserFactory(roles=[role], local_customs=local_customs, is_staff=role != Role.COORDINATOR, **kwargs)
+
+
+# --- Added for appeals and credit jobs (issue 5) ----------------------------------------------------------
+
+
+def management_manager(district, **kwargs) -> User:
+    """A manager of the district's Management Department (supervises coordinators; sees the integrity channel)."""
+    department = Department.objects.filter(district=district, is_management_department=True).first()
+    if department is None:
+        department = DepartmentFactory(district=district, is_management_department=True)
+    user = UserFactory(roles=[Role.MANAGER], department=department, is_staff=True, **kwargs)
+    user.__dict__.pop("roles", None)
+    return user
+
+
+def paired_enterprise(*, on: datetime.date | None = None, **kwargs):
+    """An advanced-certified enterprise with a coordinator pair of its local customs: (enterprise, a, b)."""
+    from coordinators.services import assign_pair
+
+    enterprise = rated_enterprise("advanced_certified", on=on, **kwargs)
+    first = CoordinatorFactory(local_customs=enterprise.local_customs)
+    second = CoordinatorFactory(local_customs=enterprise.local_customs)
+    assign_pair(enterprise=enterprise, coordinators=[first, second], on=on)
+    enterprise.refresh_from_db()
+    return enterprise, first, second
