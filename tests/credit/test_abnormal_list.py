@@ -53,7 +53,7 @@ def test_enterprise_listed_95_days_is_identified_untrustworthy_with_notices_to_m
 
 @pytest.mark.django_db
 def test_enterprise_listed_80_days_is_left_alone():
-    enterprise, entry, *_ = long_listed_enterprise(80)
+    enterprise, _entry, *_ = long_listed_enterprise(80)
     assert jobs.identify_long_listed().processed == 0
     enterprise.refresh_from_db()
     assert enterprise.rating.code == "advanced_certified"
@@ -62,7 +62,7 @@ def test_enterprise_listed_80_days_is_left_alone():
 
 @pytest.mark.django_db
 def test_exactly_90_days_is_not_more_than_90_days():
-    enterprise, entry, *_ = long_listed_enterprise(90)
+    _enterprise, _entry, *_ = long_listed_enterprise(90)
     assert jobs.identify_long_listed().processed == 0
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1), tick=False):
         assert jobs.identify_long_listed().processed == 1
