@@ -1,0 +1,87 @@
+"""Annual credit reports: submission in the portal, and the yearly deadline job that lists missing
+reports as abnormal-list *candidates* — an officer confirms before any enterprise is listed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+
+from credit import annual_reports, jobs
+from credit.models import AbnormalListEntry, AnnualReport, AnnualReportCandidate
+from portal.exceptions import ConflictError, PermissionDeniedError
+from tests.factories import UserFactory, customs_user, member, rated_enterprise
+
+TZ = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def at(day):
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(9), tzinfo=TZ), tick=False)
+
+
+def test_default_deadline_is_30_june(settings):
+    settings.GUANQI = {k: v for k, v in settings.GUANQI.items() if k != "ANNUAL_REPORT_DEADLINE"}
+    assert annual_reports.deadline(2026) == datetime.date(2026, 6, 30)
+
+
+@pytest.mark.django_db
+def test_missing_report_after_the_deadline_makes_a_candidate_not_a_listing():
+    with at(datetime.date(2026, 1, 5)):
+        late = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
+        diligent = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
+        annual_reports.submit_annual_report(enterprise=diligent, author=member(diligent))
+    with at(datetime.date(2026, 6, 30)):
+        assert jobs.list_annual_report_candidates().processed == 0  # still within the deadline
+    with at(datetime.date(2026, 7, 1)):
+        result = jobs.list_annual_report_candidates()
+        again = jobs.list_annual_report_candidates()
+    assert (result.processed, again.processed) == (1, 0)
+    candidate = AnnualReportCandidate.objects.get()
+    assert (candidate.enterprise, candidate.year, candidate.status) == (late, 2026, "pending")
+    # DOMAIN note: a human confirms; the job lists nobody.
+    assert not AbnormalListEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_officer_confirmation_lists_the_enterprise_for_the_missing_report():
+    with at(datetime.date(2026, 1, 5)):
+        enterprise = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
+    with at(datetime.date(2026, 7, 2)):
+        jobs.list_annual_report_candidates()
+        officer = customs_user("customs_officer", enterprise.local_customs)
+        candidate = annual_reports.confirm_candidate(
+            candidate=AnnualReportCandidate.objects.get(), actor=officer
+        )
+    entry = AbnormalListEntry.objects.get(enterprise=enterprise)
+    assert (entry.reason, entry.listed_on, candidate.abnormal_entry) == (
+        "annual_report",
+        datetime.date(2026, 7, 2),
+        entry,
+    )
+    assert candidate.status == "confirmed" and candidate.decided_by == officer
+
+
+@pytest.mark.django_db
+def test_a_report_received_before_the_officer_decides_prevents_the_listing():
+    with at(datetime.date(2026, 1, 5)):
+        enterprise = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
+    with at(datetime.date(2026, 7, 2)):
+        jobs.list_annual_report_candidates()
+        annual_reports.submit_annual_report(enterprise=enterprise, author=member(enterprise))
+        officer = customs_user("customs_officer", enterprise.local_customs)
+        with pytest.raises(ConflictError):
+            annual_reports.confirm_candidate(candidate=AnnualReportCandidate.objects.get(), actor=officer)
+    assert not AbnormalListEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_members_submit_and_only_once_a_year():
+    enterprise = rated_enterprise("regular")
+    with pytest.raises(PermissionDeniedError):
+        annual_reports.submit_annual_report(enterprise=enterprise, author=UserFactory())
+    contact = member(enterprise)
+    annual_reports.submit_annual_report(enterprise=enterprise, author=contact)
+    with pytest.raises(ConflictError):
+        annual_reports.submit_annual_report(enterprise=enterprise, author=contact)
+    assert AnnualReport.objects.count() == 1
