@@ -350,6 +350,7 @@ def withdraw(*, request: CoordinationRequest, actor, reason: str = "", now=None)
     """The contact person withdraws the request (staff may not: see ``access``)."""
     now = now or timezone.now()
     request = _lock(request)
+    access.check_can(actor, request, access.CONTACT_PERSON)
     request.closed_at = now
     fields = ["closed_at"]
     if request.status == S.TRANSFERRED:
@@ -480,7 +481,8 @@ def accept_transfer(*, request: CoordinationRequest, actor, now=None) -> Coordin
         request.lead = coordinator
         fields.append("lead")
         _add_handler(request, coordinator, RequestHandler.Reason.SUBSTITUTE, now)
-    transition(request, "accept_transfer", actor=actor, update_fields=fields, now=now)
+    # The actor was checked above, before the pending target was cleared.
+    transition(request, "accept_transfer", actor=actor, update_fields=fields, now=now, check_actor=False)
     return request
 
 
@@ -493,7 +495,15 @@ def decline_transfer(*, request: CoordinationRequest, actor, reason: str, now=No
     if not (reason or "").strip():
         raise RequestError(_("Give the reason for declining the transfer."))
     fields = _close_pending_transfer(request, actor, RequestTransfer.Outcome.DECLINED, reason.strip(), now)
-    transition(request, "decline_transfer", actor=actor, note=reason.strip(), update_fields=fields, now=now)
+    transition(
+        request,
+        "decline_transfer",
+        actor=actor,
+        note=reason.strip(),
+        update_fields=fields,
+        now=now,
+        check_actor=False,
+    )
     return request
 
 
@@ -677,6 +687,29 @@ def publish_answer(
     return PublishedAnswer.objects.create(
         source_request=request,
         service_type=request.service_type,
+        title=title[:200],
+        question=question,
+        answer=answer,
+        search_text=knowledge.search_text(title, question, answer),
+        published_by=actor,
+    )
+
+
+@transaction.atomic
+def publish_general_answer(
+    *, actor, service_type: str, title: str, question: str, answer: str
+) -> PublishedAnswer:
+    """Publish a question and answer not drawn from one request (e.g. a frequently asked question
+    collected by the Management Department)."""
+    if not actor.is_customs_staff:
+        raise PermissionDeniedError(_("Only customs staff publish answers."))
+    if service_type not in ServiceType.values:
+        raise RequestError(_("Choose one of the seven services."))
+    title, question, answer = (title or "").strip(), (question or "").strip(), (answer or "").strip()
+    if not (title and question and answer):
+        raise RequestError(_("A published answer needs a title, a question and an answer."))
+    return PublishedAnswer.objects.create(
+        service_type=service_type,
         title=title[:200],
         question=question,
         answer=answer,

@@ -1,0 +1,298 @@
+"""The request state machine: every allowed transition, refusals of illegal ones, the history rows."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from coordinators.models import RequestStatus, RequestTransfer
+from coordinators.requests import services, states
+from portal.exceptions import ConflictError, PermissionDeniedError
+from tests.coordinators.requests_helpers import file_one, make_setup
+from tests.factories import LocalCustomsFactory
+
+pytestmark = pytest.mark.django_db
+S = RequestStatus
+
+
+@pytest.fixture
+def s():
+    return make_setup()
+
+
+def actions(request):
+    return list(request.transitions.values_list("action", "from_status", "to_status"))
+
+
+def test_filing_records_a_submitted_transition_and_the_pair_as_handlers(s):
+    r = file_one(s)
+    assert r.status == S.SUBMITTED
+    assert actions(r) == [("file", "", S.SUBMITTED)]
+    assert set(r.handlers.values_list("coordinator_id", flat=True)) == {s.coordinator.pk, s.partner.pk}
+    assert r.first_office_id == r.responsible_office_id == s.enterprise.local_customs_id
+
+
+def test_staff_may_file_a_request(s):
+    assert file_one(s, author=s.staff).filed_by == s.staff
+
+
+def test_accept_moves_submitted_to_accepted_and_sets_the_lead(s):
+    r = services.accept(request=file_one(s), actor=s.coordinator.user)
+    assert r.status == S.ACCEPTED and r.lead == s.coordinator and r.first_responded_at is not None
+
+
+def test_a_customs_reply_accepts_and_starts_work(s):
+    r = file_one(s)
+    services.post_message(request=r, author=s.partner.user, body="收到")
+    r.refresh_from_db()
+    assert r.status == S.IN_PROGRESS
+    assert [a for a, _f, _t in actions(r)] == ["file", "accept", "start"]
+
+
+def test_ask_for_information_pauses_and_an_enterprise_reply_resumes(s):
+    r = services.accept(request=file_one(s), actor=s.coordinator.user)
+    r = services.ask_for_information(request=r, actor=s.coordinator.user, question="请提供报关单号")
+    assert r.status == S.AWAITING_ENTERPRISE and r.paused_at is not None
+    services.post_message(request=r, author=s.staff, body="110120261000001")
+    r.refresh_from_db()
+    assert r.status == S.IN_PROGRESS and r.paused_at is None
+
+
+def test_resolve_confirm_and_rate(s):
+    r = services.accept(request=file_one(s), actor=s.coordinator.user)
+    r = services.resolve(request=r, actor=s.coordinator.user, summary="已解决")
+    assert r.status == S.RESOLVED and r.resolved_at is not None
+    r = services.confirm_resolution(request=r, actor=s.contact, rating=4, comment="好")
+    assert r.status == S.CLOSED and r.rating == 4 and r.closed_at is not None
+
+
+@pytest.mark.parametrize("rating", [0, 6, "x", None])
+def test_rating_outside_1_to_5_is_refused(s, rating):
+    r = services.resolve(
+        request=services.accept(request=file_one(s), actor=s.coordinator.user),
+        actor=s.coordinator.user,
+        summary="ok",
+    )
+    with pytest.raises(services.RequestError):
+        services.confirm_resolution(request=r, actor=s.contact, rating=rating)
+    r.refresh_from_db()
+    assert r.status == S.RESOLVED
+
+
+def test_reject_needs_a_reason(s):
+    r = file_one(s)
+    with pytest.raises(ConflictError):
+        services.reject(request=r, actor=s.coordinator.user, reason=" ")
+    r = services.reject(request=r, actor=s.coordinator.user, reason="不属于协调员服务范围")
+    assert r.status == S.REJECTED
+    assert r.transitions.last().note == "不属于协调员服务范围"
+
+
+def test_contact_person_withdraws(s):
+    r = services.withdraw(request=file_one(s), actor=s.contact, reason="已解决")
+    assert r.status == S.WITHDRAWN
+
+
+def test_staff_cannot_withdraw_confirm_or_reopen(s):
+    """DOMAIN note (our reading): staff file, reply and see; only the contact person withdraws,
+    confirms, rates and reopens."""
+    r = file_one(s, author=s.staff)
+    with pytest.raises(PermissionDeniedError):
+        services.withdraw(request=r, actor=s.staff)
+    r = services.resolve(
+        request=services.accept(request=r, actor=s.coordinator.user), actor=s.coordinator.user, summary="ok"
+    )
+    with pytest.raises(PermissionDeniedError):
+        services.confirm_resolution(request=r, actor=s.staff, rating=5)
+    with pytest.raises(PermissionDeniedError):
+        services.reopen(request=r, actor=s.staff, reason="没解决")
+    r.refresh_from_db()
+    assert r.status == S.RESOLVED
+
+
+def test_staff_can_reply(s):
+    r = file_one(s)
+    message = services.post_message(request=r, author=s.staff, body="补充材料")
+    assert message.from_customs is False
+
+
+def test_reopen_within_the_window(s):
+    r = services.resolve(
+        request=services.accept(request=file_one(s), actor=s.coordinator.user),
+        actor=s.coordinator.user,
+        summary="ok",
+    )
+    r = services.confirm_resolution(request=r, actor=s.contact, rating=2)
+    r = services.reopen(request=r, actor=s.contact, reason="问题再次出现")
+    assert r.status == S.IN_PROGRESS and r.rating is None and r.resolved_at is None
+
+
+def test_reopen_after_the_window_is_refused(s, settings):
+    settings.GUANQI = {**settings.GUANQI, "REOPEN_WINDOW_DAYS": 15}
+    r = services.resolve(
+        request=services.accept(request=file_one(s), actor=s.coordinator.user),
+        actor=s.coordinator.user,
+        summary="ok",
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=16)), pytest.raises(ConflictError):
+        services.reopen(request=r, actor=s.contact, reason="再次出现")
+    r.refresh_from_db()
+    assert r.status == S.RESOLVED
+
+
+def test_reopen_window_default_is_15_days():
+    from coordinators import conf
+
+    assert conf.reopen_window_days() == 15
+
+
+def test_illegal_transition_is_refused_with_a_clear_message(s):
+    r = file_one(s)
+    with pytest.raises(ConflictError) as exc:
+        services.resolve(
+            request=services.withdraw(request=r, actor=s.contact), actor=s.coordinator.user, summary="x"
+        )
+    assert "Withdrawn" in str(exc.value) or "撤回" in str(exc.value) or "withdrawn" in str(exc.value).lower()
+    assert r.transitions.count() == 2
+
+
+def test_confirm_before_resolution_is_refused(s):
+    with pytest.raises(ConflictError):
+        services.confirm_resolution(request=file_one(s), actor=s.contact, rating=5)
+
+
+def test_enterprise_cannot_take_customs_actions(s):
+    r = file_one(s)
+    with pytest.raises(PermissionDeniedError):
+        services.accept(request=r, actor=s.contact)
+    with pytest.raises(PermissionDeniedError):
+        services.resolve(request=r, actor=s.contact, summary="自己解决")
+
+
+def test_enterprise_cannot_write_internal_notes(s):
+    with pytest.raises(PermissionDeniedError):
+        services.post_message(request=file_one(s), author=s.contact, body="x", internal=True)
+
+
+def test_internal_note_changes_no_status(s):
+    r = file_one(s)
+    services.post_message(request=r, author=s.coordinator.user, body="内部：需查验科确认", internal=True)
+    r.refresh_from_db()
+    assert r.status == S.SUBMITTED and r.first_responded_at is None
+
+
+def test_transfer_keeps_the_first_office_responsible_until_accepted(s):
+    other = LocalCustomsFactory(district=s.office.district)
+    r = file_one(s)
+    transfer = services.transfer(request=r, actor=s.coordinator.user, reason="属地管理", to_office=other)
+    r.refresh_from_db()
+    assert r.status == S.TRANSFERRED and r.responsible_office == s.office and r.pending_office == other
+    assert transfer.outcome == RequestTransfer.Outcome.PENDING
+    from tests.factories import CoordinatorFactory
+
+    receiver = CoordinatorFactory(local_customs=other)
+    r = services.accept_transfer(request=r, actor=receiver.user)
+    assert r.status == S.ACCEPTED and r.responsible_office == other and r.first_office == s.office
+    assert r.pending_office is None and r.lead == receiver
+
+
+def test_only_the_receiving_office_accepts_a_transfer(s):
+    other = LocalCustomsFactory(district=s.office.district)
+    r = file_one(s)
+    services.transfer(request=r, actor=s.coordinator.user, reason="属地管理", to_office=other)
+    with pytest.raises(PermissionDeniedError):
+        services.accept_transfer(request=r, actor=s.partner.user)
+
+
+def test_declined_transfer_returns_to_the_responsible_office(s):
+    from tests.factories import CoordinatorFactory
+
+    other = LocalCustomsFactory(district=s.office.district)
+    r = file_one(s)
+    services.transfer(request=r, actor=s.coordinator.user, reason="属地管理", to_office=other)
+    receiver = CoordinatorFactory(local_customs=other)
+    r = services.decline_transfer(request=r, actor=receiver.user, reason="不属于本关区")
+    assert r.status == S.IN_PROGRESS and r.responsible_office == s.office and r.pending_office is None
+    assert r.transfers.get().outcome == RequestTransfer.Outcome.DECLINED
+
+
+def test_transfer_to_a_department(s):
+    from tests.factories import DepartmentFactory
+
+    department = DepartmentFactory(district=s.office.district)
+    r = file_one(s)
+    services.transfer(request=r, actor=s.coordinator.user, reason="政策解释", to_department=department)
+    r.refresh_from_db()
+    assert r.pending_department == department
+
+
+def test_transfer_needs_exactly_one_target(s):
+    with pytest.raises(services.RequestError):
+        services.transfer(request=file_one(s), actor=s.coordinator.user, reason="x")
+
+
+def test_nothing_is_deleted_the_history_is_complete(s):
+    r = services.accept(request=file_one(s), actor=s.coordinator.user)
+    r = services.ask_for_information(request=r, actor=s.coordinator.user, question="?")
+    services.post_message(request=r, author=s.contact, body="!")
+    r = services.resolve(request=r, actor=s.coordinator.user, summary="ok")
+    r = services.confirm_resolution(request=r, actor=s.contact, rating=5)
+    assert [t[2] for t in actions(r)] == [
+        S.SUBMITTED,
+        S.ACCEPTED,
+        S.AWAITING_ENTERPRISE,
+        S.IN_PROGRESS,
+        S.RESOLVED,
+        S.CLOSED,
+    ]
+    assert all(t.actor_id for t in r.transitions.all())
+
+
+def test_convert_to_appeal_closes_with_a_note(s):
+    r = services.mark_converted_to_appeal(
+        request=file_one(s, service_type="appeals"), actor=s.coordinator.user, appeal_id=42
+    )
+    assert r.status == S.CLOSED and r.converted_appeal_id == 42
+    assert "42" in r.transitions.last().note
+    with pytest.raises(ConflictError):
+        services.mark_converted_to_appeal(request=r, actor=s.coordinator.user, appeal_id=43)
+
+
+def test_available_actions_follow_the_table_and_the_role(s):
+    r = file_one(s)
+    assert {a.name for a in states.available_actions(r, s.coordinator.user)} == {
+        "accept",
+        "reject",
+        "transfer",
+    }
+    assert {a.name for a in states.available_actions(r, s.contact)} == {"withdraw"}
+    assert states.available_actions(r, s.staff) == []
+
+
+def test_every_status_is_reachable_in_the_table():
+    targets = {a.target for a in states.ACTIONS.values()} | {S.SUBMITTED}
+    assert targets == set(S.values)
+
+
+def test_non_aeo_enterprise_cannot_file():
+    from tests.factories import member, rated_enterprise
+
+    enterprise = rated_enterprise("regular")
+    contact = member(enterprise)
+    with pytest.raises(services.RequestError):
+        services.file_request(
+            enterprise=enterprise, author=contact, service_type="consulting", subject="x", description="y"
+        )
+
+
+def test_a_user_of_another_enterprise_cannot_file_for_this_one(s):
+    other = make_setup()
+    with pytest.raises(PermissionDeniedError):
+        services.file_request(
+            enterprise=s.enterprise,
+            author=other.contact,
+            service_type="consulting",
+            subject="x",
+            description="y",
+        )
