@@ -23,7 +23,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DurationField,
+    DateField,
     ExpressionWrapper,
     F,
     FloatField,
@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -210,8 +210,83 @@ def request_metrics(scope: Scope) -> dict:
         return {}
 
 
+def _count_rows(queryset: QuerySet) -> Coalesce:
+    """``COUNT(*)`` of a correlated subquery (no GROUP BY needed: COUNT is written as a plain function)."""
+    counted = (
+        queryset.order_by()
+        .annotate(n=Func(Value(1), function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), Value(0))
+
+
+def _epoch_hours(later: str, earlier: str) -> Func:
+    return Func(
+        F(later) - F(earlier),
+        template="EXTRACT(EPOCH FROM %(expressions)s) / 3600.0",
+        output_field=FloatField(),
+    )
+
+
 def _request_metrics(scope: Scope) -> dict:
-    raise ImportError
+    """Open requests and overdue-now (any filing date); for requests filed in the period: median hours to
+    first response and to resolution; site visits done in the period; mean satisfaction of requests
+    resolved in the period. Each a correlated subquery on ``RequestHandler``/``SiteVisit``."""
+    from .models.requests import OPEN_STATUSES, CoordinationRequest, RequestHandler, SiteVisit
+
+    handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"))
+    in_period = handled.filter(request__filed_at__gte=scope.since)
+
+    def median(hours: Func, **conditions) -> Subquery:
+        rows = (
+            in_period.filter(**conditions)
+            .order_by()
+            .annotate(
+                median=Func(
+                    hours,
+                    template="percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
+                    output_field=FloatField(),
+                )
+            )
+            .values("median")
+        )
+        return Subquery(rows[:1], output_field=FloatField())
+
+    satisfaction = (
+        handled.filter(request__rating__isnull=False, request__resolved_at__gte=scope.since)
+        .order_by()
+        .annotate(mean=Func(F("request__rating"), function="AVG", output_field=FloatField()))
+        .values("mean")
+    )
+    visits = SiteVisit.objects.filter(
+        Q(coordinator_a_id=OuterRef("pk")) | Q(coordinator_b_id=OuterRef("pk")),
+        status=SiteVisit.Status.DONE,
+        scheduled_for__gte=scope.since,
+    )
+    overdue_now = handled.filter(request__in=CoordinationRequest.objects.overdue())
+    return {
+        "open_requests": _count_rows(handled.filter(request__status__in=OPEN_STATUSES)),
+        "overdue_now": _count_rows(overdue_now),
+        "median_response": median(
+            _epoch_hours("request__first_responded_at", "request__filed_at"),
+            request__first_responded_at__isnull=False,
+        ),
+        "median_resolution": median(
+            _epoch_hours("request__resolved_at", "request__filed_at"), request__resolved_at__isnull=False
+        ),
+        "site_visits": _count_rows(visits),
+        "satisfaction": Subquery(satisfaction[:1], output_field=FloatField()),
+    }
+
+
+def with_overdue_counts(queryset: QuerySet, scope: Scope) -> QuerySet:
+    """Exact overdue counts (first response, resolution) of requests filed in the period, from
+    ``coordinators.requests.selectors.overdue_counts_by_coordinator`` (one aggregate over a join)."""
+    try:
+        from .requests.selectors import overdue_counts_by_coordinator
+    except ImportError:
+        return queryset
+    return overdue_counts_by_coordinator(coordinators=queryset, filed_from=scope.since.date())
 
 
 COORDINATOR_SORTS = {
@@ -220,6 +295,7 @@ COORDINATOR_SORTS = {
     "load": "enterprise_count",
     "open": "open_requests",
     "overdue": "overdue_total",
+    "overdue_now": "overdue_now",
     "response": "median_response",
     "resolution": "median_resolution",
     "visits": "site_visits",
@@ -248,6 +324,7 @@ def coordinator_rows(scope: Scope, *, sort: str = "-load", overloaded_only: bool
             output_field=BooleanField(),
         )
     )
+    queryset = with_overdue_counts(queryset, scope)
     if overloaded_only:
         queryset = queryset.filter(overloaded=True)
     key = sort.lstrip("-")
@@ -267,7 +344,22 @@ def coordinator_items(scope: Scope, coordinator: Coordinator) -> dict:
 
 
 def _coordinator_items(scope: Scope, coordinator: Coordinator) -> dict:
-    raise ImportError
+    from .models.requests import OPEN_STATUSES, CoordinationRequest, SiteVisit
+
+    requests = (
+        CoordinationRequest.objects.visible_to(scope.user)
+        .filter(handlers__coordinator=coordinator, status__in=OPEN_STATUSES)
+        .select_related("enterprise")
+        .order_by("resolution_due", "pk")
+    )
+    visits = (
+        SiteVisit.objects.filter(
+            Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator), scheduled_for__gte=scope.since
+        )
+        .select_related("enterprise")
+        .order_by("-scheduled_for", "-pk")
+    )
+    return {"open_requests": list(requests[:200]), "visits": list(visits[:200])}
 
 
 def overdue_request_count(scope: Scope) -> int:
@@ -278,8 +370,14 @@ def overdue_request_count(scope: Scope) -> int:
         return 0
 
 
+def _scoped_requests(scope: Scope):
+    from .models.requests import CoordinationRequest
+
+    return scope.filter_by_office(CoordinationRequest.objects.all(), "responsible_office")
+
+
 def _overdue_request_count(scope: Scope) -> int:
-    raise ImportError
+    return _scoped_requests(scope).overdue().count()
 
 
 def overdue_trend(scope: Scope, *, weeks: int = 12) -> list[tuple[str, int]]:
@@ -291,7 +389,35 @@ def overdue_trend(scope: Scope, *, weeks: int = 12) -> list[tuple[str, int]]:
 
 
 def _overdue_trend(scope: Scope, *, weeks: int) -> list[tuple[str, int]]:
-    raise ImportError
+    """Per week: requests that missed a deadline (first response or resolution) that fell in that week,
+    whether answered late or still waiting. Grouped in SQL by ``date_trunc('week', missed_at)``."""
+    from .models.requests import CLOCK_RUNNING_STATUSES
+
+    now = timezone.now()
+    start_day = scope.today - datetime.timedelta(days=scope.today.weekday() + 7 * (weeks - 1))
+    start = datetime.datetime.combine(start_day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    running = Q(status__in=CLOCK_RUNNING_STATUSES)
+    first_late = Q(first_responded_at__gt=F("first_response_due")) | (
+        Q(first_responded_at__isnull=True, first_response_due__lt=now) & running
+    )
+    resolution_late = Q(resolved_at__gt=F("resolution_due")) | (
+        Q(resolved_at__isnull=True, resolution_due__lt=now) & running
+    )
+    missed_at = Case(
+        When(first_late, then=F("first_response_due")), When(resolution_late, then=F("resolution_due"))
+    )
+    counts = dict(
+        _scoped_requests(scope)
+        .annotate(missed_at=missed_at)
+        .filter(missed_at__gte=start, missed_at__lt=now)
+        .annotate(week=TruncWeek("missed_at", output_field=DateField()))
+        .order_by()
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    days = [start_day + datetime.timedelta(weeks=i) for i in range(weeks)]
+    return [(day.strftime("%m-%d"), counts.get(day, 0)) for day in days]
 
 
 def coordinator_in_scope(scope: Scope, pk: int) -> Coordinator | None:
@@ -354,7 +480,15 @@ def office_request_totals(outer: str, scope: Scope) -> dict:
 
 
 def _office_request_totals(outer: str, scope: Scope) -> dict:
-    raise ImportError
+    """Open and overdue-now requests of which the office (or a district's office) is responsible."""
+    from .models.requests import OPEN_STATUSES, CoordinationRequest
+
+    path = "responsible_office_id" if outer == "local_customs" else "responsible_office__district_id"
+    requests = CoordinationRequest.objects.filter(**{path: OuterRef("pk")})
+    return {
+        "open_requests": _count_rows(requests.filter(status__in=OPEN_STATUSES)),
+        "overdue_total": _count_rows(requests.overdue()),
+    }
 
 
 def office_rows(scope: Scope) -> QuerySet:
@@ -520,6 +654,3 @@ def line_chart(
         "baseline": height - pad,
         "top": top,
     }
-
-
-__all__ = ["Case", "DurationField", "When"]
