@@ -66,7 +66,11 @@ def regime_on(date: datetime.date) -> CreditRegime:
 
 def map_rating(rating: CreditRating | None, regime: CreditRegime) -> CreditRating | None:
     """Carry a rating of an older regime over into ``regime`` through the rating mappings."""
-    while rating is not None and rating.regime_id != regime.pk and rating.regime.effective_from < regime.effective_from:
+    while (
+        rating is not None
+        and rating.regime_id != regime.pk
+        and rating.regime.effective_from < regime.effective_from
+    ):
         mapping = RatingMapping.objects.select_related("to_rating__regime").filter(from_rating=rating).first()
         if mapping is None:
             return None
@@ -90,10 +94,14 @@ def raise_bars(enterprise, *, on: datetime.date, for_certification: bool) -> lis
     """Why the enterprise's rating may not be raised on ``on`` (empty list: it may)."""
     bars: list[RaiseBar] = []
     regime = regime_on(on)
-    if AbnormalListEntry.objects.filter(enterprise=enterprise, removed_on__isnull=True, listed_on__lte=on).exists():
+    if AbnormalListEntry.objects.filter(
+        enterprise=enterprise, removed_on__isnull=True, listed_on__lte=on
+    ).exists():
         bars.append(RaiseBar(_("The enterprise is on the abnormal business list."), None))
     gift = (
-        CreditEvent.objects.filter(enterprise=enterprise, reason=CreditEventReason.GIFT_RULE, effective_date__lte=on)
+        CreditEvent.objects.filter(
+            enterprise=enterprise, reason=CreditEventReason.GIFT_RULE, effective_date__lte=on
+        )
         .order_by("-effective_date")
         .first()
     )
@@ -102,13 +110,21 @@ def raise_bars(enterprise, *, on: datetime.date, for_certification: bool) -> lis
         until = add_years(gift.effective_date, gift_regime.gift_bar_years)
         if on < until:
             bars.append(
-                RaiseBar(_("Downgraded for offering gifts to customs staff: no application before %(date)s.") % {"date": until}, until)
+                RaiseBar(
+                    _("Downgraded for offering gifts to customs staff: no application before %(date)s.")
+                    % {"date": until},
+                    until,
+                )
             )
     if for_certification and regime.reapply_bar_months:
         failure = (
             CreditEvent.objects.filter(
                 enterprise=enterprise,
-                reason__in=[CreditEventReason.FAILED_CERTIFICATION, CreditEventReason.DOWNGRADE, CreditEventReason.GIFT_RULE],
+                reason__in=[
+                    CreditEventReason.FAILED_CERTIFICATION,
+                    CreditEventReason.DOWNGRADE,
+                    CreditEventReason.GIFT_RULE,
+                ],
                 effective_date__lte=on,
             )
             .order_by("-effective_date")
@@ -119,7 +135,9 @@ def raise_bars(enterprise, *, on: datetime.date, for_certification: bool) -> lis
             if on < until:
                 bars.append(
                     RaiseBar(
-                        _("Failed certification or downgraded on %(failed)s: no new application before %(date)s.")
+                        _(
+                            "Failed certification or downgraded on %(failed)s: no new application before %(date)s."
+                        )
                         % {"failed": failure.effective_date, "date": until},
                         until,
                     )
@@ -128,6 +146,7 @@ def raise_bars(enterprise, *, on: datetime.date, for_certification: bool) -> lis
 
 
 RAISE_REASONS_FOR_CERTIFICATION = {CreditEventReason.CERTIFICATION, CreditEventReason.RECERTIFICATION}
+SAME_RATING_REASONS = RAISE_REASONS_FOR_CERTIFICATION | {CreditEventReason.FAILED_CERTIFICATION}
 
 
 @transaction.atomic
@@ -150,13 +169,19 @@ def record_credit_event(
         existing = CreditEvent.objects.filter(source_key=source_key).first()
         if existing is not None:
             return existing
-    enterprise = Enterprise.objects.select_for_update(of=("self",)).select_related("rating__regime").get(pk=enterprise.pk)
+    enterprise = (
+        Enterprise.objects.select_for_update(of=("self",))
+        .select_related("rating__regime")
+        .get(pk=enterprise.pk)
+    )
     if effective_date > timezone.localdate():
         raise CreditRuleError(_("A credit event cannot take effect in the future."))
     regime = regime_on(effective_date)
     if to_rating.regime_id != regime.pk:
         raise CreditRuleError(
-            _("On %(date)s the regime in force is %(regime)s; the rating %(rating)s belongs to another regime.")
+            _(
+                "On %(date)s the regime in force is %(regime)s; the rating %(rating)s belongs to another regime."
+            )
             % {"date": effective_date, "regime": regime, "rating": to_rating}
         )
     latest = CreditEvent.objects.filter(enterprise=enterprise).order_by("-effective_date", "-id").first()
@@ -168,11 +193,19 @@ def record_credit_event(
     from_rating = map_rating(enterprise.rating, regime)
     if reason == CreditEventReason.GIFT_RULE and (from_rating is None or to_rating.rank >= from_rating.rank):
         raise CreditRuleError(_("A gift-rule decision must lower the rating."))
-    if from_rating is not None and to_rating.rank > from_rating.rank and reason != CreditEventReason.REGIME_CHANGE:
-        bars = raise_bars(enterprise, on=effective_date, for_certification=reason in RAISE_REASONS_FOR_CERTIFICATION)
+    if (
+        from_rating is not None
+        and to_rating.rank > from_rating.rank
+        and reason != CreditEventReason.REGIME_CHANGE
+    ):
+        bars = raise_bars(
+            enterprise, on=effective_date, for_certification=reason in RAISE_REASONS_FOR_CERTIFICATION
+        )
         if bars:
             raise CreditRuleError(" ".join(bar.reason for bar in bars))
-    if enterprise.rating_id == to_rating.pk and reason not in RAISE_REASONS_FOR_CERTIFICATION:
+    # A failed (re-)certification may leave the rating as it was; it is still recorded, because its date
+    # starts the bar on re-applying.
+    if enterprise.rating_id == to_rating.pk and reason not in SAME_RATING_REASONS:
         raise ConflictError(_("The enterprise already has the rating %(rating)s.") % {"rating": to_rating})
     try:
         with transaction.atomic():
@@ -196,9 +229,13 @@ def record_credit_event(
         enterprise.certified_on = effective_date
     if not to_rating.is_aeo:
         enterprise.certified_on = None
-    enterprise.recertification_due = recertification_due(enterprise.certified_on) if to_rating.is_aeo else None
+    enterprise.recertification_due = (
+        recertification_due(enterprise.certified_on) if to_rating.is_aeo else None
+    )
     Enterprise.objects.filter(pk=enterprise.pk).update(
-        rating=to_rating, certified_on=enterprise.certified_on, recertification_due=enterprise.recertification_due
+        rating=to_rating,
+        certified_on=enterprise.certified_on,
+        recertification_due=enterprise.recertification_due,
     )
     if not to_rating.gets_coordinators:
         from coordinators.services import end_pair_for_enterprise
@@ -218,7 +255,9 @@ def apply_regime_change(regime: CreditRegime, *, batch_size: int = 1000) -> int:
     last_id = 0
     while True:
         batch = list(
-            Enterprise.objects.filter(pk__gt=last_id, rating__isnull=False, rating__regime__effective_from__lt=regime.effective_from)
+            Enterprise.objects.filter(
+                pk__gt=last_id, rating__isnull=False, rating__regime__effective_from__lt=regime.effective_from
+            )
             .order_by("pk")
             .values_list("pk", flat=True)[:batch_size]
         )
@@ -242,5 +281,10 @@ def apply_regime_change(regime: CreditRegime, *, batch_size: int = 1000) -> int:
 
 
 def _latest_event_date(enterprise) -> datetime.date:
-    latest = CreditEvent.objects.filter(enterprise=enterprise).order_by("-effective_date").values_list("effective_date", flat=True).first()
+    latest = (
+        CreditEvent.objects.filter(enterprise=enterprise)
+        .order_by("-effective_date")
+        .values_list("effective_date", flat=True)
+        .first()
+    )
     return latest or datetime.date.min

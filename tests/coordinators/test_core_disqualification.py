@@ -1,0 +1,98 @@
+"""Disqualification: decided by the Management Department on one of seven grounds; ends every
+assignment and lists the enterprises that need a new pair."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from coordinators import services
+from coordinators.models import Coordinator, DisqualificationGround, PairAssignment
+from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.roles import Role
+from tests.enterprises.world import make_world
+from tests.factories import UserFactory, customs_user
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
+
+
+def _disqualify(coordinator, by, ground=DisqualificationGround.NEGLECT_OR_DELAY, **kwargs):
+    return services.disqualify(
+        coordinator=coordinator,
+        ground=ground,
+        decided_on=kwargs.pop("decided_on", timezone.localdate()),
+        decided_by=by,
+        evidence=kwargs.pop("evidence", "督办单 2026-031"),
+    )
+
+
+def test_there_are_seven_grounds():
+    assert len(DisqualificationGround.values) == 7
+
+
+@pytest.mark.parametrize("ground", DisqualificationGround.values)
+def test_each_ground_disqualifies(world, ground):
+    coordinator = world.coordinator()
+    decision = _disqualify(coordinator, world.manager, ground=ground)
+    coordinator.refresh_from_db()
+    assert coordinator.status == Coordinator.Status.DISQUALIFIED and decision.ground == ground
+
+
+def test_an_unknown_ground_is_refused(world):
+    with pytest.raises(DomainError):
+        _disqualify(world.coordinator(), world.manager, ground="dislike")
+
+
+def test_only_a_manager_disqualifies(world):
+    with pytest.raises(PermissionDeniedError):
+        _disqualify(world.coordinator(), world.officer)
+
+
+def test_administrator_may_disqualify(world):
+    admin = UserFactory(roles=[Role.ADMINISTRATOR])
+    _disqualify(world.coordinator(), admin)
+
+
+def test_manager_of_another_district_cannot_disqualify(world):
+    foreign_manager = customs_user(Role.MANAGER, world.foreign_office)
+    with pytest.raises(PermissionDeniedError):
+        _disqualify(world.coordinator(), foreign_manager)
+
+
+def test_disqualification_ends_all_assignments_and_lists_the_enterprises(world):
+    a, b, c = world.coordinator(), world.coordinator(), world.coordinator()
+    first = world.paired_enterprise(a, b)
+    second = world.paired_enterprise(a, c)
+    untouched = world.paired_enterprise(b, c)
+    decision = _disqualify(a, world.manager)
+    assert not PairAssignment.objects.active().of_coordinator(a).exists()
+    assert set(decision.enterprises_needing_pair.all()) == {first, second}
+    ended = PairAssignment.objects.filter(enterprise__in=[first, second])
+    assert set(ended.values_list("end_reason", flat=True)) == {PairAssignment.EndReason.DISQUALIFICATION}
+    assert PairAssignment.objects.active().filter(enterprise=untouched).exists()
+
+
+def test_disqualified_coordinator_is_no_longer_suggested(world):
+    a, b, c = world.coordinator(), world.coordinator(), world.coordinator()
+    _disqualify(a, world.manager)
+    assert a not in services.suggest_pair(world.enterprise())
+    assert set(services.suggest_pair(world.enterprise())) == {b, c}
+
+
+def test_disqualification_needs_evidence_and_a_past_date(world):
+    with pytest.raises(DomainError):
+        _disqualify(world.coordinator(), world.manager, evidence=" ")
+    with pytest.raises(DomainError):
+        _disqualify(
+            world.coordinator(), world.manager, decided_on=timezone.localdate() + datetime.timedelta(days=1)
+        )
+
+
+def test_a_coordinator_is_disqualified_once(world):
+    coordinator = world.coordinator()
+    _disqualify(coordinator, world.manager)
+    with pytest.raises(ConflictError):
+        _disqualify(coordinator, world.manager)
