@@ -721,5 +721,25 @@ def calendar_events_for(user, *, host: str = "guanqi") -> tuple[str, list[Calend
 
 
 def _visit_events(*, since, host: str, coordinator=None, enterprise=None) -> list[CalendarEvent]:
-    """Site visits (coordination requests feature); empty until that model exists."""
-    return []
+    """Scheduled and done site visits of the coordinator (either side of the pair) or the enterprise."""
+    from coordinators.models.requests import SiteVisit
+
+    visits = SiteVisit.objects.exclude(status=SiteVisit.Status.CANCELLED).filter(scheduled_for__gte=since)
+    if coordinator is not None:
+        visits = visits.filter(Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator))
+    else:
+        visits = visits.filter(enterprise=enterprise)
+    visits = visits.select_related("enterprise", "coordinator_a__user", "coordinator_b__user").order_by(
+        "scheduled_for"
+    )
+    return [
+        CalendarEvent(
+            uid=f"visit-{v.pk}@{host}",
+            summary=_("Site visit: %(enterprise)s") % {"enterprise": v.enterprise.name},
+            start=v.scheduled_for,
+            end=v.scheduled_for + datetime.timedelta(hours=2),
+            location=v.place,
+            description=f"{v.purpose}\n{v.coordinator_a.user.display_name} + {v.coordinator_b.user.display_name}",
+        )
+        for v in visits[:CALENDAR_LIMIT]
+    ]

@@ -1,0 +1,207 @@
+"""Policy announcements: targeting, the enterprise home-page panel, read receipts, the unread report,
+and the e-mail digest (one per user and day)."""
+
+import pytest
+from django.core import mail
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises import outreach
+from enterprises.models import AnnouncementDigest, AnnouncementReceipt
+from enterprises.tasks import send_announcement_digests
+from portal.exceptions import PermissionDeniedError
+from portal.roles import Role
+from tests.factories import LocalCustomsFactory, customs_user, member, rated_enterprise, rating
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    return LocalCustomsFactory()
+
+
+@pytest.fixture
+def officer(office):
+    return customs_user(Role.CUSTOMS_OFFICER, office)
+
+
+def announce(officer, office, **kwargs):
+    defaults = {"title": "关于报关的政策解读", "body": "正文", "district": office.district}
+    return outreach.create_announcement(actor=officer, **{**defaults, **kwargs})
+
+
+def test_announcement_to_aeo_reaches_aeo_enterprises_only(officer, office):
+    aeo = rated_enterprise(local_customs=office)
+    regular = rated_enterprise("regular", local_customs=office)
+    announcement = announce(officer, office, aeo_only=True)
+    assert announcement in outreach.announcements_for_enterprise(aeo)
+    assert announcement not in outreach.announcements_for_enterprise(regular)
+
+
+def test_announcement_targeted_by_rating(officer, office):
+    regular = rated_enterprise("regular", local_customs=office)
+    aeo = rated_enterprise(local_customs=office)
+    announcement = announce(officer, office, ratings=[rating("regular")])
+    assert announcement in outreach.announcements_for_enterprise(regular)
+    assert announcement not in outreach.announcements_for_enterprise(aeo)
+
+
+def test_announcement_targeted_by_industry(officer, office):
+    logistics = rated_enterprise(local_customs=office, industry="logistics")
+    trading = rated_enterprise(local_customs=office, industry="trading")
+    announcement = announce(officer, office, industries=["logistics"])
+    assert announcement in outreach.announcements_for_enterprise(logistics)
+    assert announcement not in outreach.announcements_for_enterprise(trading)
+
+
+def test_district_announcement_does_not_reach_another_district(officer, office):
+    elsewhere = rated_enterprise()
+    announcement = announce(officer, office)
+    assert announcement not in outreach.announcements_for_enterprise(elsewhere)
+
+
+def test_administrator_announcement_to_all_reaches_every_district(office):
+    admin = customs_user(Role.ADMINISTRATOR, office)
+    anywhere = rated_enterprise()
+    announcement = outreach.create_announcement(
+        actor=admin, title="海关服务免费", body="谨防中介", kind="anti_intermediary"
+    )
+    assert announcement in outreach.announcements_for_enterprise(anywhere)
+
+
+def test_officer_cannot_announce_to_all_districts(officer):
+    with pytest.raises(PermissionDeniedError):
+        outreach.create_announcement(actor=officer, title="x", body="y", district=None)
+
+
+def test_draft_is_not_shown_to_enterprises(officer, office):
+    enterprise = rated_enterprise(local_customs=office)
+    draft = announce(officer, office, publish=False)
+    assert draft not in outreach.announcements_for_enterprise(enterprise)
+    outreach.publish_announcement(announcement=draft, actor=officer)
+    assert draft in outreach.announcements_for_enterprise(enterprise)
+
+
+def test_opening_an_announcement_records_one_receipt(login, officer, office):
+    enterprise = rated_enterprise(local_customs=office)
+    contact = member(enterprise)
+    announcement = announce(officer, office)
+    client = login(contact)
+    url = reverse("enterprises:announcement_detail", args=[announcement.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    assert AnnouncementReceipt.objects.filter(announcement=announcement, user=contact).count() == 1
+
+
+def test_officer_opening_an_announcement_records_no_receipt(login, officer, office):
+    announcement = announce(officer, office)
+    login(officer).get(reverse("enterprises:announcement_detail", args=[announcement.pk]))
+    assert not AnnouncementReceipt.objects.exists()
+
+
+def test_enterprise_cannot_open_an_announcement_not_meant_for_it(login, officer, office):
+    outsider = member(rated_enterprise())
+    announcement = announce(officer, office)
+    assert (
+        login(outsider).get(reverse("enterprises:announcement_detail", args=[announcement.pk])).status_code
+        == 404
+    )
+
+
+def test_unread_report_lists_who_has_not_opened_an_important_announcement(login, officer, office):
+    enterprise = rated_enterprise(local_customs=office)
+    reader, skipper = (
+        member(enterprise, full_name="读过的人"),
+        member(enterprise, Role.ENTERPRISE_STAFF, full_name="没读的人"),
+    )
+    announcement = announce(officer, office, is_important=True)
+    outreach.record_receipt(announcement=announcement, user=reader)
+    assert [m.user_id for m in outreach.unread_report(announcement)] == [skipper.pk]
+    page = (
+        login(officer)
+        .get(reverse("enterprises:announcement_unread", args=[announcement.pk]))
+        .content.decode()
+    )
+    assert "没读的人" in page
+    assert "读过的人" not in page
+    assert outreach.receipt_counts(announcement) == {"audience": 2, "read": 1}
+
+
+def test_enterprise_cannot_see_the_unread_report(login, officer, office):
+    contact = member(rated_enterprise(local_customs=office))
+    announcement = announce(officer, office)
+    assert (
+        login(contact).get(reverse("enterprises:announcement_unread", args=[announcement.pk])).status_code
+        == 404
+    )
+
+
+def test_home_page_panel_shows_important_first_and_marks_unread(officer, office):
+    enterprise = rated_enterprise(local_customs=office)
+    contact = member(enterprise)
+    announce(officer, office, title="普通通知")
+    announce(officer, office, title="重要提醒", is_important=True)
+    request = RequestFactory().get("/")
+    request.user = contact
+    html = Template('{% include "enterprises/_announcements_panel.html" %}').render(
+        Context({"request": request, "user": contact})
+    )
+    assert html.index("重要提醒") < html.index("普通通知")
+    assert "<strong>重要提醒</strong>" in html
+    assert "free of charge" in html or "免费" in html
+
+
+def test_panel_is_empty_for_customs_staff(officer, office):
+    announce(officer, office, title="给企业的通知")
+    html = Template('{% include "enterprises/_announcements_panel.html" %}').render(
+        Context({"user": officer})
+    )
+    assert "给企业的通知" not in html
+
+
+def test_panel_query_count_is_constant(officer, office, django_assert_max_num_queries):
+    enterprise = rated_enterprise(local_customs=office)
+    contact = member(enterprise)
+    for i in range(8):
+        announce(officer, office, title=f"通知{i}")
+    contact = type(contact).objects.get(pk=contact.pk)
+    with django_assert_max_num_queries(4):
+        Template('{% include "enterprises/_announcements_panel.html" %}').render(Context({"user": contact}))
+
+
+def digest_user(enterprise, **kwargs):
+    user = member(enterprise, **kwargs)
+    user.announcement_digest = True
+    user.save(update_fields=["announcement_digest"])
+    return user
+
+
+def test_digest_sends_one_mail_per_user_and_day(officer, office):
+    enterprise = rated_enterprise(local_customs=office)
+    subscriber = digest_user(enterprise)
+    member(enterprise, Role.ENTERPRISE_STAFF)  # no digest asked for
+    announce(officer, office, title="昨天的公告")
+    day = timezone.localdate()
+    assert send_announcement_digests(day=day.isoformat()) == 1
+    assert send_announcement_digests(day=day.isoformat()) == 0
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [subscriber.email]
+    assert "昨天的公告" in mail.outbox[0].body
+    assert AnnouncementDigest.objects.filter(user=subscriber, period_start=day).count() == 1
+
+
+def test_no_digest_when_nothing_new_for_the_enterprise(officer, office):
+    digest_user(rated_enterprise(local_customs=office))
+    other = LocalCustomsFactory()
+    announce(customs_user(Role.CUSTOMS_OFFICER, other), other, title="别处的公告")
+    assert send_announcement_digests(day=timezone.localdate().isoformat()) == 0
+    assert mail.outbox == []
+
+
+def test_digest_schedule_is_installed():
+    from django_celery_beat.models import PeriodicTask
+
+    assert PeriodicTask.objects.filter(task="enterprises.send_announcement_digests", enabled=True).exists()

@@ -1,0 +1,107 @@
+"""Personal iCal feeds behind an unguessable, rotatable token (RFC 5545 text, CRLF, escaping)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from enterprises import outreach
+from enterprises.models import Enterprise
+from portal.roles import Role
+from tests.factories import customs_user, member, paired_enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+def feed(client, user):
+    token = outreach.calendar_token_for(user).token
+    return client.get(reverse("enterprises:calendar_feed", args=[token]))
+
+
+def test_enterprise_feed_has_its_recertification_date_and_registered_sessions(client):
+    enterprise, a, _b = paired_enterprise()
+    Enterprise.objects.filter(pk=enterprise.pk).update(recertification_due=datetime.date(2027, 3, 1))
+    contact = member(enterprise)
+    officer = customs_user(Role.CUSTOMS_OFFICER, enterprise.local_customs)
+    start = timezone.now() + datetime.timedelta(days=5)
+    session = outreach.create_training_session(
+        actor=officer,
+        title="合规培训, 第一期; 必到",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        capacity=5,
+        district=enterprise.district,
+    )
+    outreach.invite_audience(session=session, actor=officer)
+    outreach.register_attendee(session=session, enterprise=enterprise, actor=contact, attendee=contact)
+    response = feed(client, contact)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert text.endswith("END:VCALENDAR\r\n")
+    assert "DTSTART;VALUE=DATE:20270301" in text
+    assert "合规培训\\, 第一期\\; 必到" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_coordinator_feed_has_their_site_visits(client):
+    from coordinators.requests import services as requests
+
+    enterprise, a, b = paired_enterprise()
+    contact = member(enterprise)
+    request = requests.file_request(
+        enterprise=enterprise, author=contact, service_type="consulting", subject="s", description="d"
+    )
+    requests.schedule_site_visit(
+        request=request,
+        actor=a.user,
+        coordinators=[a, b],
+        scheduled_for=timezone.now() + datetime.timedelta(days=2),
+        place="厂区",
+        purpose="核查",
+    )
+    text = feed(client, b.user).content.decode()
+    assert "UID:visit-" in text
+    assert enterprise.name_zh in text or enterprise.name in text
+
+
+def test_wrong_token_is_404(client):
+    assert client.get(reverse("enterprises:calendar_feed", args=["not-a-token"])).status_code == 404
+
+
+def test_rotating_revokes_the_old_token(client):
+    enterprise, _a, _b = paired_enterprise()
+    contact = member(enterprise)
+    old = outreach.calendar_token_for(contact).token
+    new = outreach.rotate_calendar_token(user=contact).token
+    assert new != old
+    assert client.get(reverse("enterprises:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("enterprises:calendar_feed", args=[new])).status_code == 200
+
+
+def test_token_of_a_user_who_left_the_enterprise_shows_nothing_of_it(client):
+    from enterprises import services
+
+    enterprise, _a, _b = paired_enterprise()
+    Enterprise.objects.filter(pk=enterprise.pk).update(recertification_due=datetime.date(2027, 3, 1))
+    staff = member(enterprise, Role.ENTERPRISE_STAFF)
+    token = outreach.calendar_token_for(staff).token
+    services.end_membership(membership=staff.memberships.get())
+    assert client.get(reverse("enterprises:calendar_feed", args=[token])).status_code == 404
+
+
+def test_calendar_page_shows_the_feed_address(login):
+    enterprise, _a, _b = paired_enterprise()
+    contact = member(enterprise)
+    page = login(contact).get(reverse("enterprises:calendar"))
+    assert outreach.calendar_token_for(contact).token in page.content.decode()
+
+
+def test_long_lines_are_folded():
+    event = outreach.CalendarEvent(uid="x@y", summary="长" * 60, start=datetime.date(2027, 1, 1))
+    text = outreach.render_ical([event], name="n")
+    assert "\r\n " in text
+    unfolded = text.replace("\r\n ", "")
+    assert "SUMMARY:" + "长" * 60 in unfolded
