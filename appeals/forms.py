@@ -72,3 +72,14 @@ class AppealForm(forms.Form):
                 field.widget.attrs.setdefault(
                     "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
                 )
+
+
+class FromRequestForm(forms.Form):
+    appeal_type = forms.ChoiceField(
+        label=_("Appeal against"),
+        choices=[choice for choice in AppealType.choices if choice[0] != AppealType.COORDINATOR_CONDUCT],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )

@@ -339,3 +339,49 @@ def disqualify_from_appeal(
 
 def is_triage_staff(user) -> bool:
     return user.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER, Role.ADMINISTRATOR)
+
+
+# --- From a coordination request (service 2: hearing and reporting reasonable appeals) --------------------
+
+
+@transaction.atomic
+def appeal_from_request(*, request, actor, appeal_type: str, note: str = "") -> Appeal:
+    """Turn an "appeals" coordination request into an appeal filed in the enterprise's name (the author of
+    the request); the request is closed as converted. Complaints about a coordinator are refused here:
+    the enterprise files those itself, so that no coordinator handles them (integrity channel)."""
+    from coordinators.models import CoordinationRequest, ServiceType
+    from coordinators.requests.services import mark_converted_to_appeal
+
+    if (
+        not actor.is_customs_staff
+        or not CoordinationRequest.objects.visible_to(actor).filter(pk=request.pk).exists()
+    ):
+        raise PermissionDeniedError(_("You may not convert this request."))
+    if request.service_type != ServiceType.APPEALS:
+        raise AppealError(_("Only a request for hearing an appeal can become an appeal."))
+    if appeal_type == AppealType.COORDINATOR_CONDUCT:
+        raise AppealError(
+            _(
+                "An appeal about a coordinator is filed by the enterprise itself, directly to the Management Department."
+            )
+        )
+    if request.converted_appeal_id or Appeal.objects.filter(source_request_id=request.pk).exists():
+        raise ConflictError(_("This request was already converted to an appeal."))
+    appeal = file_appeal(
+        enterprise=request.enterprise,
+        author=request.filed_by,
+        appeal_type=appeal_type,
+        subject=request.subject,
+        grounds=request.description,
+        filed_by_coordinator=True,
+        source_request_id=request.pk,
+    )
+    AppealEvent.objects.filter(appeal=appeal, kind=AppealEvent.Kind.FILED).update(
+        note=lazy_format(
+            gettext_lazy("From coordination request #%(pk)s, converted by %(actor)s."),
+            pk=request.pk,
+            actor=actor,
+        )
+    )
+    mark_converted_to_appeal(request=request, actor=actor, appeal_id=appeal.pk, note=note)
+    return appeal

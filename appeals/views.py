@@ -116,3 +116,34 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+def from_request(request: HttpRequest, request_pk: int) -> HttpResponse:
+    """Customs staff turn an "appeals" coordination request into an appeal (a confirmation form)."""
+    from coordinators.models import CoordinationRequest
+
+    from .forms import FromRequestForm
+
+    if not request.user.is_customs_staff:
+        return render(request, "403.html", status=403)
+    coordination_request = get_object_or_404(
+        CoordinationRequest.objects.visible_to(request.user), pk=request_pk
+    )
+    form = FromRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.appeal_from_request(
+                request=coordination_request,
+                actor=request.user,
+                appeal_type=form.cleaned_data["appeal_type"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Request converted to appeal #%(pk)s.") % {"pk": appeal.pk})
+            return redirect("portal:home")
+    return render(
+        request, "appeals/from_request.html", {"form": form, "coordination_request": coordination_request}
+    )
