@@ -95,6 +95,7 @@ class ListEnterpriseForm(forms.Form):
         field = self.fields["enterprise"]
         field.queryset = Enterprise.objects.visible_to(user)
         field.widget = AutocompleteSelect(AbnormalListEntry._meta.get_field("enterprise"), admin_site)
+        field.widget.choices = field.choices
 
 
 class CureForm(forms.Form):

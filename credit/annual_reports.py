@@ -6,7 +6,8 @@ missing the deadline does not put an enterprise on the abnormal list by itself. 
 records it as a *candidate* (``AnnualReportCandidate``, one per enterprise and year); an officer
 confirms in the admin (then ``credit.abnormal.list_enterprise`` lists it) or dismisses with a note.
 A report that arrives before the officer decides makes confirmation impossible: dismiss instead.
-Enterprises registered after the deadline, and those already listed, are not candidates.
+Enterprises registered after the deadline (no credit event and no record before it), and those
+already listed, are not candidates.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from portal.notifications import notify
 
 from . import recipients
 from .abnormal import list_enterprise
-from .models import AbnormalListEntry, AbnormalReason, AnnualReport, AnnualReportCandidate
+from .models import AbnormalListEntry, AbnormalReason, AnnualReport, AnnualReportCandidate, CreditEvent
 
 DEFAULT_DEADLINE = (6, 30)
 
@@ -69,7 +70,12 @@ def missed_deadline(year: int):
     """Enterprises that had to report for ``year`` and did not, and are not yet candidates or listed."""
     cutoff = timezone.make_aware(datetime.datetime.combine(deadline(year), datetime.time.max))
     return (
-        Enterprise.objects.filter(created_at__lte=cutoff)
+        Enterprise.objects.filter(
+            Q(created_at__lte=cutoff)
+            | Exists(
+                CreditEvent.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=deadline(year))
+            )
+        )
         .exclude(Exists(AnnualReport.objects.filter(enterprise=OuterRef("pk"), year=year)))
         .exclude(Exists(AnnualReportCandidate.objects.filter(enterprise=OuterRef("pk"), year=year)))
         .exclude(Exists(AbnormalListEntry.objects.filter(enterprise=OuterRef("pk"), removed_on__isnull=True)))

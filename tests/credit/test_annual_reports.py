@@ -85,3 +85,10 @@ def test_only_members_submit_and_only_once_a_year():
     with pytest.raises(ConflictError):
         annual_reports.submit_annual_report(enterprise=enterprise, author=contact)
     assert AnnualReport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_enterprise_registered_after_the_deadline_is_not_a_candidate():
+    with at(datetime.date(2026, 8, 1)):
+        rated_enterprise("regular", on=datetime.date(2026, 8, 1))
+        assert jobs.list_annual_report_candidates().processed == 0
