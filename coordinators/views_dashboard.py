@@ -62,7 +62,9 @@ def _scope(request):
     scope = dashboard.scope_for(request.user)
     if scope is None:
         return None, None, None
-    form = FilterForm(request.GET or None, scope=scope)
+    form = FilterForm(
+        request.GET or None, scope=scope, initial={"period": dashboard.DEFAULT_PERIOD, "due": 90}
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     narrowed = dashboard.narrow(
         scope, district_id=data.get("district"), office_id=data.get("office"), period=data.get("period")

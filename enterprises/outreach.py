@@ -459,11 +459,16 @@ def announcements_for_enterprise(enterprise):
 
 
 def announcements_visible_to(user):
-    """Customs staff: their district's (drafts too); enterprise users: published ones for their enterprise."""
+    """Customs staff: their district's (drafts too) and the published ones addressed to every district;
+    enterprise users: the published ones for their enterprise, with ``is_read``."""
     if is_outreach_staff(user):
-        return manageable(Announcement.objects.all(), user).order_by(
-            F("published_at").desc(nulls_first=True), "-id"
-        )
+        queryset = Announcement.objects.all()
+        if not user.has_role(Role.ADMINISTRATOR):
+            queryset = queryset.filter(
+                Q(district_id=user.district_id_for_scope)
+                | Q(district__isnull=True, published_at__isnull=False)
+            )
+        return queryset.order_by(F("published_at").desc(nulls_first=True), "-id")
     enterprise = member_enterprise(user)
     queryset = announcements_for_enterprise(enterprise)
     return queryset.annotate(
@@ -483,13 +488,18 @@ def record_receipt(*, announcement: Announcement, user) -> bool:
     return bool(created and created[0].pk)
 
 
-def unread_report(announcement: Announcement):
-    """Active members of the audience's enterprises who have not opened ``announcement`` (contact persons
-    first). A queryset of memberships; paginate it."""
+def _audience_members(announcement: Announcement, viewer=None):
+    enterprises = announcement.matching_enterprises()
+    if viewer is not None:
+        enterprises = enterprises.filter(pk__in=Enterprise.objects.visible_to(viewer).values("pk"))
+    return Membership.objects.filter(ended_at__isnull=True, enterprise__in=enterprises.values("pk"))
+
+
+def unread_report(announcement: Announcement, *, viewer=None):
+    """Active members of the audience's enterprises (those ``viewer`` may see) who have not opened
+    ``announcement``, by office and enterprise. A queryset of memberships; paginate it."""
     return (
-        Membership.objects.filter(
-            ended_at__isnull=True, enterprise__in=announcement.matching_enterprises().values("pk")
-        )
+        _audience_members(announcement, viewer)
         .exclude(
             Exists(AnnouncementReceipt.objects.filter(announcement=announcement, user_id=OuterRef("user_id")))
         )
@@ -498,11 +508,12 @@ def unread_report(announcement: Announcement):
     )
 
 
-def receipt_counts(announcement: Announcement) -> dict:
-    audience = Membership.objects.filter(
-        ended_at__isnull=True, enterprise__in=announcement.matching_enterprises().values("pk")
+def receipt_counts(announcement: Announcement, *, viewer=None) -> dict:
+    audience = _audience_members(announcement, viewer)
+    read = audience.filter(
+        Exists(AnnouncementReceipt.objects.filter(announcement=announcement, user_id=OuterRef("user_id")))
     )
-    return {"audience": audience.count(), "read": announcement.receipts.count()}
+    return {"audience": audience.count(), "read": read.count()}
 
 
 # --- digest -----------------------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def announcement_detail(request, pk: int):
     announcement = get_object_or_404(outreach.announcements_visible_to(user), pk=pk)
     context = {"announcement": announcement, "is_staff_view": outreach.is_outreach_staff(user)}
     if context["is_staff_view"]:
-        context["counts"] = outreach.receipt_counts(announcement)
+        context["counts"] = outreach.receipt_counts(announcement, viewer=user)
     else:
         outreach.record_receipt(announcement=announcement, user=user)
     return render(request, "enterprises/outreach/announcement_detail.html", context)
@@ -249,11 +249,14 @@ def announcement_publish(request, pk: int):
 
 @login_required
 def announcement_unread(request, pk: int):
-    announcement = get_object_or_404(outreach.manageable(Announcement.objects.all(), request.user), pk=pk)
+    if not outreach.is_outreach_staff(request.user):
+        raise Http404
+    announcement = get_object_or_404(outreach.announcements_visible_to(request.user), pk=pk)
+    report = outreach.unread_report(announcement, viewer=request.user)
     return render(
         request,
         "enterprises/outreach/announcement_unread.html",
-        {"announcement": announcement, "page": bounded_page(request, outreach.unread_report(announcement))},
+        {"announcement": announcement, "page": bounded_page(request, report)},
     )
 
 

@@ -118,7 +118,7 @@ def test_overload_factor_is_a_setting_with_default_one_and_a_half(settings):
 
 
 def test_overloaded_filter_keeps_only_overloaded(manager, office, make_coordinators, assign):
-    a, b, c, d = make_coordinators(office, 4)
+    a, b, c, _d = make_coordinators(office, 4)
     assign(a, b, 3)
     assign(a, c, 3)  # a 6, b 3, c 3, d 0 -> median 3; a overloaded
     assert list(rows_by_pk(dashboard.scope_for(manager), overloaded_only=True)) == [a.pk]
@@ -133,7 +133,7 @@ def test_sort_by_load_ascending(manager, office, make_coordinators, assign):
 
 
 def test_office_and_district_totals(manager, office, make_coordinators, assign):
-    a, b, c = make_coordinators(office, 3)
+    a, b, _c = make_coordinators(office, 3)
     assign(a, b, 2)
     rated_enterprise("regular", local_customs=office)
     scope = dashboard.scope_for(manager)
@@ -182,7 +182,7 @@ def test_dashboard_query_count_does_not_grow_with_coordinators(
     login, manager, office, make_coordinators, assign, django_assert_max_num_queries
 ):
     client = login(manager)
-    a, b, c = make_coordinators(office, 3)
+    a, b, _c = make_coordinators(office, 3)
     assign(a, b, 2)
     client.get(URL)  # warm caches (content types, session)
     from django.db import connection
@@ -278,7 +278,7 @@ def test_reassign_refused_by_the_service_shows_a_message_not_a_500(
         follow=True,
     )
     assert response.status_code == 200
-    assert "already" in str(list(response.context["messages"])[0])
+    assert "already" in str(next(iter(response.context["messages"])))
 
 
 def test_user_without_a_role_is_refused(login):

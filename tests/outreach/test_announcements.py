@@ -205,3 +205,20 @@ def test_digest_schedule_is_installed():
     from django_celery_beat.models import PeriodicTask
 
     assert PeriodicTask.objects.filter(task="enterprises.send_announcement_digests", enabled=True).exists()
+
+
+def test_manager_sees_the_unread_report_of_an_all_district_announcement_for_their_district_only(
+    login, officer, office
+):
+    admin = customs_user(Role.ADMINISTRATOR, office)
+    mine = member(rated_enterprise(local_customs=office), full_name="本关区联络员")
+    member(rated_enterprise(), full_name="外关区联络员")
+    warning = outreach.create_announcement(
+        actor=admin, title="海关服务免费", body="谨防中介", kind="anti_intermediary", is_important=True
+    )
+    client = login(officer)
+    assert client.get(reverse("enterprises:announcement_detail", args=[warning.pk])).status_code == 200
+    page = client.get(reverse("enterprises:announcement_unread", args=[warning.pk])).content.decode()
+    assert "本关区联络员" in page
+    assert "外关区联络员" not in page
+    assert mine.pk

@@ -20,7 +20,7 @@ def feed(client, user):
 
 
 def test_enterprise_feed_has_its_recertification_date_and_registered_sessions(client):
-    enterprise, a, _b = paired_enterprise()
+    enterprise, _a, _b = paired_enterprise()
     Enterprise.objects.filter(pk=enterprise.pk).update(recertification_due=datetime.date(2027, 3, 1))
     contact = member(enterprise)
     officer = customs_user(Role.CUSTOMS_OFFICER, enterprise.local_customs)
