@@ -114,9 +114,11 @@ class RecordCreditEventForm(forms.Form):
 
     def __init__(self, *args, user, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["enterprise"]
-        field.queryset = Enterprise.objects.visible_to(user)
-        field.widget = AutocompleteSelect(CreditEvent._meta.get_field("enterprise"), admin_site)
+        self.fields["enterprise"] = forms.ModelChoiceField(
+            queryset=Enterprise.objects.visible_to(user),
+            label=_("enterprise"),
+            widget=AutocompleteSelect(CreditEvent._meta.get_field("enterprise"), admin_site),
+        )
 
 
 class DirectionFilter(admin.SimpleListFilter):
