@@ -641,7 +641,7 @@ def schedule_site_visit(
 
 @transaction.atomic
 def record_site_visit(*, visit: SiteVisit, actor, record: str) -> SiteVisit:
-    visit = SiteVisit.objects.select_for_update().select_related("request").get(pk=visit.pk)
+    visit = SiteVisit.objects.select_for_update(of=("self",)).select_related("request").get(pk=visit.pk)
     if visit.status != SiteVisit.Status.SCHEDULED:
         raise ConflictError(_("This visit is already recorded or cancelled."))
     if visit.request is not None:

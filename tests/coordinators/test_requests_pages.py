@@ -1,0 +1,288 @@
+"""Pages: enterprise home, my requests (filters, search, keyset pages), workspace, request page, the
+knowledge base — in both languages, with a constant number of SQL queries whatever the row count."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from coordinators.models import RequestStatus
+from coordinators.requests import services
+from tests.coordinators.requests_helpers import file_one, make_setup
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def s():
+    return make_setup()
+
+
+def many(s, n):
+    for i in range(n):
+        r = file_one(s, subject=f"请求 {i}")
+        if i % 3 == 0:
+            services.post_message(request=r, author=s.coordinator.user, body="收到")
+
+
+@pytest.mark.parametrize(
+    "name", ["coordinators:request_list", "coordinators:workspace", "coordinators:knowledge_base"]
+)
+def test_list_pages_run_a_constant_number_of_queries(client, s, name):
+    user = s.coordinator.user if name == "coordinators:workspace" else s.contact
+    client.force_login(user)
+    many(s, 3)
+    for i in range(3):
+        services.publish_general_answer(
+            actor=s.coordinator.user, service_type="consulting", title=f"答案{i}", question="问", answer="答"
+        )
+    few = queries(client, reverse(name))
+    many(s, 25)
+    for i in range(25):
+        services.publish_general_answer(
+            actor=s.coordinator.user, service_type="consulting", title=f"更多{i}", question="问", answer="答"
+        )
+    assert queries(client, reverse(name)) == few
+
+
+def test_request_page_runs_a_constant_number_of_queries(client, s):
+    client.force_login(s.contact)
+    r = file_one(s)
+    services.post_message(request=r, author=s.coordinator.user, body="1")
+    few = queries(client, reverse("coordinators:request_detail", args=[r.pk]))
+    for i in range(15):
+        services.post_message(request=r, author=s.coordinator.user if i % 2 else s.staff, body=f"消息{i}")
+    assert queries(client, reverse("coordinators:request_detail", args=[r.pk])) == few
+
+
+def test_my_requests_filters_by_status_type_date_and_search(client, s):
+    a = file_one(s, subject="出口退税问题")
+    b = file_one(s, subject="查验等待", service_type="difficult_problems")
+    services.withdraw(request=b, actor=s.contact)
+    client.force_login(s.contact)
+    url = reverse("coordinators:request_list")
+
+    def shown(params):
+        return {r.pk for r in client.get(url, params).context["page"].items}
+
+    assert shown({}) == {a.pk, b.pk}
+    assert shown({"status": "withdrawn"}) == {b.pk}
+    assert shown({"status": "open"}) == {a.pk}
+    assert shown({"service_type": "difficult_problems"}) == {b.pk}
+    assert shown({"q": "退税"}) == {a.pk}
+    assert shown({"filed_from": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}) == set()
+
+
+def test_my_requests_pages_with_a_cursor(client, s):
+    many(s, 30)
+    client.force_login(s.contact)
+    first = client.get(reverse("coordinators:request_list"))
+    page1 = first.context["page"]
+    assert len(page1.items) == 25 and page1.next_cursor
+    page2 = client.get(reverse("coordinators:request_list"), {"cursor": page1.next_cursor}).context["page"]
+    assert len(page2.items) == 5 and not ({r.pk for r in page1.items} & {r.pk for r in page2.items})
+
+
+def test_a_broken_cursor_shows_the_first_page(client, s):
+    many(s, 2)
+    client.force_login(s.contact)
+    assert len(client.get(reverse("coordinators:request_list"), {"cursor": "!!"}).context["page"].items) == 2
+
+
+def test_htmx_filter_returns_only_the_rows(client, s):
+    file_one(s)
+    client.force_login(s.contact)
+    response = client.get(reverse("coordinators:request_list"), {"status": "open"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in response.content and b'data-testid="request-row"' in response.content
+
+
+def test_workspace_lists_the_queue_by_due_time_and_flags_overdue(client, s):
+    old = file_one(s, subject="很久以前的请求", now=timezone.now() - datetime.timedelta(days=30))
+    new = file_one(s, subject="新请求")
+    client.force_login(s.coordinator.user)
+    response = client.get(reverse("coordinators:workspace"))
+    assert [r.pk for r in response.context["page"].items] == [old.pk, new.pk]
+    assert "table-danger" in response.content.decode()
+    overdue = client.get(reverse("coordinators:workspace"), {"overdue": "on"}).context["page"].items
+    assert [r.pk for r in overdue] == [old.pk]
+
+
+def test_workspace_is_for_customs_staff(client, s):
+    client.force_login(s.contact)
+    assert client.get(reverse("coordinators:workspace")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "warning"), [("zh-hans", "我的企业", "免费"), ("en", "My enterprise", "free")]
+)
+def test_enterprise_home_in_both_languages(client, s, language, title, warning):
+    file_one(s, subject="一个未结请求")
+    client.force_login(s.contact)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("enterprises:home")).content.decode()
+    assert s.coordinator.user.display_name in page and s.partner.user.display_name in page
+    assert "一个未结请求" in page
+    assert s.enterprise.rating.name_zh in page or s.enterprise.rating.name_en in page
+    assert 'data-testid="free-services"' in page
+    if language == "en":
+        assert "free" in page.lower()
+
+
+def test_enterprise_home_shows_the_recertification_date(client, s):
+    client.force_login(s.contact)
+    page = client.get(reverse("enterprises:home")).content.decode()
+    assert s.enterprise.recertification_due is None or s.enterprise.recertification_due.isoformat() in page
+
+
+def test_enterprise_home_is_not_for_customs(client, s):
+    client.force_login(s.coordinator.user)
+    assert client.get(reverse("enterprises:home")).status_code == 403
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_request_page_in_both_languages(client, s, language):
+    r = file_one(s)
+    client.force_login(s.contact)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("coordinators:request_detail", args=[r.pk])).content.decode()
+    assert f'lang="{language}"' in page and 'data-testid="sla"' in page
+
+
+def test_filing_through_the_page(client, s, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    from tests.coordinators.requests_helpers import pdf
+
+    client.force_login(s.staff)
+    response = client.post(
+        reverse("coordinators:request_create"),
+        {
+            "service_type": "consulting",
+            "subject": "通关咨询",
+            "description": "详情",
+            "urgency": "urgent",
+            "files": [pdf()],
+        },
+    )
+    assert response.status_code == 302
+    r = s.enterprise.coordination_requests.get()
+    assert r.urgency == "urgent" and r.attachments.count() == 1 and r.filed_by == s.staff
+
+
+def test_actions_through_the_page(client, s):
+    r = file_one(s)
+    client.force_login(s.coordinator.user)
+    client.post(reverse("coordinators:request_action", args=[r.pk, "accept"]))
+    client.post(reverse("coordinators:request_action", args=[r.pk, "resolve"]), {"note": "已解决"})
+    client.force_login(s.contact)
+    client.post(
+        reverse("coordinators:request_action", args=[r.pk, "confirm"]), {"rating": "5", "comment": "好"}
+    )
+    r.refresh_from_db()
+    assert r.status == RequestStatus.CLOSED and r.rating == 5
+
+
+def test_an_illegal_action_is_a_flash_message_not_a_500(client, s):
+    r = file_one(s)
+    client.force_login(s.contact)
+    response = client.post(
+        reverse("coordinators:request_action", args=[r.pk, "confirm"]), {"rating": "5"}, follow=True
+    )
+    assert response.status_code == 200
+    assert list(response.context["messages"])
+
+
+def test_scheduling_a_site_visit_needs_two_distinct_assignable_coordinators(client, s):
+    from coordinators import services as coordination
+    from coordinators.models import RecusalReason
+    from portal.roles import Role
+    from tests.factories import customs_user
+
+    r = file_one(s)
+    when = timezone.now() + datetime.timedelta(days=3)
+    with pytest.raises(services.RequestError):
+        services.schedule_site_visit(
+            request=r,
+            actor=s.coordinator.user,
+            coordinators=[s.coordinator, s.coordinator],
+            scheduled_for=when,
+            place="p",
+            purpose="x",
+        )
+    coordination.declare_recusal(
+        coordinator=s.spare,
+        enterprise=s.enterprise,
+        reason=RecusalReason.KINSHIP,
+        actor=customs_user(Role.MANAGER, s.office),
+    )
+    with pytest.raises(services.RequestError):
+        services.schedule_site_visit(
+            request=r,
+            actor=s.coordinator.user,
+            coordinators=[s.coordinator, s.spare],
+            scheduled_for=when,
+            place="p",
+            purpose="x",
+        )
+    s.partner.qualification_valid_until = timezone.localdate() + datetime.timedelta(days=1)
+    s.partner.save()
+    with pytest.raises(services.RequestError):
+        services.schedule_site_visit(
+            request=r,
+            actor=s.coordinator.user,
+            coordinators=[s.coordinator, s.partner],
+            scheduled_for=when,
+            place="p",
+            purpose="x",
+        )
+    s.partner.qualification_valid_until = timezone.localdate() + datetime.timedelta(days=300)
+    s.partner.save()
+    visit = services.schedule_site_visit(
+        request=r,
+        actor=s.coordinator.user,
+        coordinators=[s.coordinator, s.partner],
+        scheduled_for=when,
+        place="厂区",
+        purpose="核查",
+    )
+    assert {visit.coordinator_a, visit.coordinator_b} == {s.coordinator, s.partner}
+    client.force_login(s.coordinator.user)
+    client.post(reverse("coordinators:record_visit", args=[visit.pk]), {"record": "已核查"})
+    visit.refresh_from_db()
+    assert visit.status == "done" and visit.record == "已核查"
+
+
+def test_the_visit_page_refuses_a_single_coordinator_with_a_form_error(client, s):
+    r = file_one(s)
+    client.force_login(s.coordinator.user)
+    when = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("coordinators:schedule_visit", args=[r.pk]),
+        {
+            "coordinator_a": s.coordinator.pk,
+            "coordinator_b": s.coordinator.pk,
+            "scheduled_for": when,
+            "place": "p",
+            "purpose": "x",
+        },
+    )
+    assert response.status_code == 200 and not r.site_visits.exists()
+
+
+def test_contact_person_asks_for_a_site_visit(client, s):
+    r = file_one(s)
+    client.force_login(s.contact)
+    client.post(
+        reverse("coordinators:request_action", args=[r.pk, "request_site_visit"]), {"note": "请上午来"}
+    )
+    r.refresh_from_db()
+    assert r.site_visit_requested_at is not None
