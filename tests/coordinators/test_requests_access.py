@@ -42,7 +42,7 @@ def test_visible_to_keeps_enterprises_apart(two):
 
 @pytest.mark.parametrize("name", ["request_detail", "request_reply", "schedule_visit", "publish_answer"])
 def test_another_enterprise_gets_404_on_request_pages(client, two, name):
-    a, b, ra = two
+    _a, b, ra = two
     client.force_login(b.contact)
     response = (
         client.post(reverse(f"coordinators:{name}", args=[ra.pk]), {"body": "x"})
@@ -55,7 +55,7 @@ def test_another_enterprise_gets_404_on_request_pages(client, two, name):
 
 @pytest.mark.parametrize("action", ["withdraw", "confirm", "reopen", "accept", "resolve", "transfer"])
 def test_another_enterprise_cannot_act_on_a_request(client, two, action):
-    a, b, ra = two
+    _a, b, ra = two
     client.force_login(b.contact)
     response = client.post(
         reverse("coordinators:request_action", args=[ra.pk, action]), {"note": "x", "rating": 5}
@@ -80,7 +80,7 @@ def test_attachments_are_downloadable_only_with_access(client, two):
 
 
 def test_internal_attachments_are_hidden_from_the_enterprise(client, two):
-    a, b, ra = two
+    a, _b, ra = two
     internal = ra.attachments.get(original_name="internal.pdf")
     client.force_login(a.contact)
     assert client.get(reverse("coordinators:attachment_download", args=[internal.pk])).status_code == 404
@@ -89,7 +89,7 @@ def test_internal_attachments_are_hidden_from_the_enterprise(client, two):
 
 
 def test_internal_notes_never_reach_the_enterprise_page(client, two):
-    a, b, ra = two
+    a, _b, ra = two
     client.force_login(a.contact)
     page = client.get(reverse("coordinators:request_detail", args=[ra.pk])).content.decode()
     assert "公开回复" in page and "内部备注" not in page and "internal.pdf" not in page
@@ -99,13 +99,13 @@ def test_internal_notes_never_reach_the_enterprise_page(client, two):
 
 
 def test_internal_notes_never_in_message_selectors_for_the_enterprise(two):
-    a, b, ra = two
+    a, _b, _ra = two
     assert not RequestMessage.objects.visible_to(a.contact).filter(is_internal=True).exists()
     assert RequestMessage.objects.visible_to(a.coordinator.user).filter(is_internal=True).exists()
 
 
 def test_attachment_files_are_not_under_a_public_url(two):
-    a, b, ra = two
+    _a, _b, ra = two
     attachment = ra.attachments.first()
     with pytest.raises(ValueError):
         attachment.file.url  # noqa: B018
@@ -113,7 +113,7 @@ def test_attachment_files_are_not_under_a_public_url(two):
 
 
 def test_recused_coordinator_never_sees_the_enterprise_requests(client, two):
-    a, b, ra = two
+    a, _b, ra = two
     coordination.declare_recusal(
         coordinator=a.partner,
         enterprise=a.enterprise,
@@ -133,7 +133,7 @@ def test_recused_coordinator_never_sees_the_enterprise_requests(client, two):
 
 
 def test_recused_coordinator_does_not_see_a_request_transferred_to_their_office(two):
-    a, b, ra = two
+    a, _b, ra = two
     other_office = LocalCustomsFactory(district=a.office.district)
     recused = CoordinatorFactory(local_customs=other_office)
     coordination.declare_recusal(
@@ -150,12 +150,12 @@ def test_recused_coordinator_does_not_see_a_request_transferred_to_their_office(
 
 
 def test_coordinator_of_the_same_office_outside_the_pair_does_not_see_it(two):
-    a, b, ra = two
+    a, _b, _ra = two
     assert not CoordinationRequest.objects.visible_to(a.spare.user).exists()
 
 
 def test_coordinator_of_the_receiving_office_sees_a_transferred_request(two):
-    a, b, ra = two
+    a, _b, ra = two
     other = LocalCustomsFactory(district=a.office.district)
     receiver = CoordinatorFactory(local_customs=other)
     assert not CoordinationRequest.objects.visible_to(receiver.user).exists()
@@ -164,7 +164,7 @@ def test_coordinator_of_the_receiving_office_sees_a_transferred_request(two):
 
 
 def test_staff_page_shows_no_contact_person_actions(client, two):
-    a, b, ra = two
+    a, _b, ra = two
     client.force_login(a.staff)
     page = client.get(reverse("coordinators:request_detail", args=[ra.pk])).content.decode()
     assert 'data-testid="action-withdraw"' not in page
@@ -177,7 +177,7 @@ def test_staff_page_shows_no_contact_person_actions(client, two):
 
 
 def test_staff_withdraw_by_post_is_refused_with_a_message(client, two):
-    a, b, ra = two
+    a, _b, ra = two
     client.force_login(a.staff)
     response = client.post(reverse("coordinators:request_action", args=[ra.pk, "withdraw"]), follow=True)
     assert response.status_code == 200
