@@ -1,0 +1,245 @@
+"""The coordination-request API: a real client with a real session login; object access on every
+endpoint; internal notes hidden from enterprises; errors as 400/403/404/409; documented in the schema
+without warnings; Swagger UI served from local static files only."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+
+from coordinators.models import RequestStatus
+from tests.coordinators.requests_helpers import file_one, make_setup, pdf
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def s():
+    return make_setup()
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_enterprise_files_and_lists_its_requests(client, s, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    login(client, s.staff)
+    response = client.post(
+        "/api/requests/",
+        {"service_type": "consulting", "subject": "API 请求", "description": "详情", "files": [pdf()]},
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "submitted" and len(body["attachments"]) == 1
+    assert body["attachments"][0]["download_url"].startswith("/coordination/attachments/")
+    listing = client.get("/api/requests/").json()
+    assert [r["id"] for r in listing["results"]] == [body["id"]]
+
+
+def test_filing_with_bad_input_is_a_400_and_changes_nothing(client, s):
+    login(client, s.contact)
+    assert (
+        client.post(
+            "/api/requests/", {"service_type": "nonsense", "subject": "", "description": ""}
+        ).status_code
+        == 400
+    )
+    assert not s.enterprise.coordination_requests.exists()
+
+
+def test_customs_cannot_file_for_an_enterprise(client, s):
+    login(client, s.coordinator.user)
+    response = client.post(
+        "/api/requests/",
+        {"service_type": "consulting", "subject": "x", "description": "y"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_another_enterprise_gets_404_on_every_endpoint(client, s):
+    r = file_one(s)
+    other = make_setup()
+    login(client, other.contact)
+    assert client.get("/api/requests/").json()["results"] == []
+    for url in (
+        f"/api/requests/{r.pk}/",
+        f"/api/requests/{r.pk}/messages/",
+        f"/api/requests/{r.pk}/transitions/",
+    ):
+        assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            f"/api/requests/{r.pk}/messages/", {"body": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/requests/{r.pk}/transitions/", {"action": "withdraw"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    r.refresh_from_db()
+    assert r.status == RequestStatus.SUBMITTED and not r.messages.exists()
+
+
+def test_recused_coordinator_gets_404(client, s):
+    from coordinators import services as coordination
+    from coordinators.models import RecusalReason
+    from portal.roles import Role
+    from tests.factories import customs_user
+
+    r = file_one(s)
+    coordination.declare_recusal(
+        coordinator=s.partner,
+        enterprise=s.enterprise,
+        reason=RecusalReason.KINSHIP,
+        actor=customs_user(Role.MANAGER, s.office),
+    )
+    login(client, s.partner.user)
+    assert client.get(f"/api/requests/{r.pk}/").status_code == 404
+    assert client.get("/api/requests/").json()["results"] == []
+
+
+def test_internal_notes_are_not_in_the_enterprise_api(client, s):
+    r = file_one(s)
+    login(client, s.coordinator.user)
+    response = client.post(
+        f"/api/requests/{r.pk}/messages/",
+        {"body": "内部备注", "internal": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["is_internal"] is True
+    client.post(f"/api/requests/{r.pk}/messages/", {"body": "公开回复"}, content_type="application/json")
+    assert {m["body"] for m in client.get(f"/api/requests/{r.pk}/messages/").json()} == {
+        "内部备注",
+        "公开回复",
+    }
+    login(client, s.contact)
+    assert [m["body"] for m in client.get(f"/api/requests/{r.pk}/messages/").json()] == ["公开回复"]
+
+
+def test_enterprise_cannot_post_an_internal_note(client, s):
+    r = file_one(s)
+    login(client, s.contact)
+    response = client.post(
+        f"/api/requests/{r.pk}/messages/", {"body": "x", "internal": True}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_transitions_through_the_api(client, s):
+    r = file_one(s)
+    login(client, s.coordinator.user)
+    assert (
+        client.post(
+            f"/api/requests/{r.pk}/transitions/", {"action": "accept"}, content_type="application/json"
+        ).json()["status"]
+        == "accepted"
+    )
+    body = client.post(
+        f"/api/requests/{r.pk}/transitions/",
+        {"action": "resolve", "note": "已解决"},
+        content_type="application/json",
+    ).json()
+    assert body["status"] == "resolved"
+    login(client, s.contact)
+    assert "confirm" in client.get(f"/api/requests/{r.pk}/").json()["available_actions"]
+    body = client.post(
+        f"/api/requests/{r.pk}/transitions/",
+        {"action": "confirm", "rating": 4},
+        content_type="application/json",
+    ).json()
+    assert body["status"] == "closed" and body["rating"] == 4
+    history = client.get(f"/api/requests/{r.pk}/transitions/").json()
+    assert [t["to_status"] for t in history] == ["submitted", "accepted", "resolved", "closed"]
+
+
+def test_an_illegal_transition_is_a_409(client, s):
+    r = file_one(s)
+    login(client, s.contact)
+    response = client.post(
+        f"/api/requests/{r.pk}/transitions/",
+        {"action": "confirm", "rating": 5},
+        content_type="application/json",
+    )
+    assert response.status_code == 409 and response.json()["detail"]
+
+
+def test_staff_cannot_withdraw_through_the_api(client, s):
+    r = file_one(s)
+    login(client, s.staff)
+    assert (
+        client.post(
+            f"/api/requests/{r.pk}/transitions/", {"action": "withdraw"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+
+
+def test_api_list_runs_a_constant_number_of_queries(client, s):
+    login(client, s.contact)
+    for i in range(3):
+        file_one(s, subject=f"r{i}")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/api/requests/").status_code == 200
+    for i in range(25):
+        file_one(s, subject=f"more{i}")
+    with CaptureQueriesContext(connection) as more:
+        body = client.get("/api/requests/").json()
+    assert len(body["results"]) == 25 and body["next"]
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_api_list_uses_cursor_pagination(client, s):
+    login(client, s.contact)
+    for i in range(27):
+        file_one(s, subject=f"r{i}")
+    first = client.get("/api/requests/").json()
+    assert "cursor=" in first["next"] and "count" not in first
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 2
+
+
+def test_schema_documents_the_request_endpoints_without_warnings():
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator(patterns=[path("api/", include("coordinators.api.urls"))]).get_schema(
+        request=None, public=True
+    )
+    assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache
+    assert {
+        "/api/requests/",
+        "/api/requests/{id}/",
+        "/api/requests/{id}/messages/",
+        "/api/requests/{id}/transitions/",
+    } <= set(schema["paths"])
+    assert "CoordinationRequestStatus" in schema["components"]["schemas"]
+
+
+def test_the_full_schema_has_no_warnings_about_our_components(client, s):
+    from drf_spectacular.drainage import GENERATOR_STATS
+
+    login(client, s.contact)
+    GENERATOR_STATS.reset()
+    assert client.get("/api/schema/").status_code == 200
+    ours = [
+        w for w in GENERATOR_STATS._warn_cache if re.search(r"Coordination|coordinators|/api/requests", w)
+    ]
+    assert ours == []
+
+
+def test_swagger_ui_loads_with_local_static_only(client, s):
+    login(client, s.contact)
+    page = client.get("/api/docs/").content.decode()
+    assert "swagger" in page.lower()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(not src.startswith(("http://", "https://", "//")) for src in sources)
