@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-@shared_task(name="enterprises.send_announcement_digests", ignore_result=True)
+@shared_task(name="enterprises.send_announcement_digests")
 def send_announcement_digests(day: str | None = None, outbox_id: int | None = None) -> int:
     """E-mail yesterday's (or ``day``'s) new announcements to every user who asked for the digest.
     One digest per user and day (``one_digest_per_user_period``): a second run sends nothing."""

@@ -222,3 +222,16 @@ def test_manager_sees_the_unread_report_of_an_all_district_announcement_for_thei
     assert "本关区联络员" in page
     assert "外关区联络员" not in page
     assert mine.pk
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_digest_task_runs_on_a_real_worker_and_is_idempotent(celery_worker_session):
+    office = LocalCustomsFactory()
+    officer = customs_user(Role.CUSTOMS_OFFICER, office)
+    subscriber = digest_user(rated_enterprise(local_customs=office))
+    announce(officer, office, title="工作日公告")
+    day = timezone.localdate().isoformat()
+    assert send_announcement_digests.delay(day=day).get(timeout=60) == 1
+    assert send_announcement_digests.delay(day=day).get(timeout=60) == 0
+    assert AnnouncementDigest.objects.filter(user=subscriber).count() == 1

@@ -170,7 +170,7 @@ def test_attendee_account_must_belong_to_the_enterprise(officer, office):
         outreach.register_attendee(session=session, enterprise=enterprise, actor=contact, attendee=outsider)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_enterprises_racing_for_the_last_place_get_one_place():
     office = LocalCustomsFactory()
     officer = customs_user(Role.CUSTOMS_OFFICER, office)
