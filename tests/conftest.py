@@ -85,3 +85,14 @@ def login(client):
         return client
 
     return do_login
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests flush every table when they end, which would take the data migrations' rows
+    (role groups, credit regimes, SLA targets, beat schedules) with them; restore them for every such
+    test with ``serialized_rollback``."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"):
+            continue
+        item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
