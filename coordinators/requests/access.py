@@ -30,7 +30,9 @@ ENTERPRISE = "enterprise"  # any active member of the request's enterprise
 CONTACT_PERSON = "contact_person"  # the enterprise's designated contact person only
 CUSTOMS = "customs"  # customs staff handling the request
 RECEIVING = "receiving"  # staff of the office or department a transfer is pending to
-SYSTEM = "system"  # called by another service (e.g. appeals), actor may be customs staff
+SYSTEM = (
+    "system"  # called by another service (appeals): customs handling it, a manager, or the contact person
+)
 
 
 def scope_requests(queryset: QuerySet, user) -> QuerySet:
@@ -119,7 +121,9 @@ def can(user, request, side: str) -> bool:
     if side == RECEIVING:
         return is_receiving(user, request)
     if side == SYSTEM:
-        return user.is_customs_staff and (can_handle(user, request) or Role.MANAGER in user.roles)
+        if user.is_customs_staff:
+            return can_handle(user, request) or (Role.MANAGER in user.roles and _can_see(user, request))
+        return is_contact_person(user, request.enterprise_id)
     return False
 
 

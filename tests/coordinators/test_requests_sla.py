@@ -154,7 +154,7 @@ def test_the_daily_escalation_is_scheduled_with_a_crontab():
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_escalation_task_runs_on_a_real_worker(celery_worker_session):
     from coordinators.tasks import escalate_overdue_requests
 

@@ -296,3 +296,11 @@ def test_a_user_of_another_enterprise_cannot_file_for_this_one(s):
             subject="x",
             description="y",
         )
+
+
+def test_contact_person_may_convert_to_appeal_but_staff_may_not(s):
+    r = file_one(s, service_type="appeals")
+    with pytest.raises(PermissionDeniedError):
+        services.mark_converted_to_appeal(request=r, actor=s.staff, appeal_id=7)
+    r = services.mark_converted_to_appeal(request=r, actor=s.contact, appeal_id=7)
+    assert r.status == S.CLOSED
