@@ -52,18 +52,18 @@ class RequestForm(BootstrapMixin, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    files = MultipleFileField(label=_("Attachments"))
+    attachments = MultipleFileField(label=_("Attachments"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
-        self.fields["files"].help_text = files_help()
+        self.fields["attachments"].help_text = files_help()
         self.fields["subject"].widget.attrs.update({"autocomplete": "off", "data-testid": "subject"})
 
 
 class ReplyForm(BootstrapMixin, forms.Form):
     body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("Attachments"))
+    attachments = MultipleFileField(label=_("Attachments"))
     internal = forms.BooleanField(
         label=_("Internal note (customs only, never shown to the enterprise)"), required=False
     )
@@ -73,7 +73,7 @@ class ReplyForm(BootstrapMixin, forms.Form):
         if not customs:
             del self.fields["internal"]
         self._style()
-        self.fields["files"].help_text = files_help()
+        self.fields["attachments"].help_text = files_help()
 
 
 class NoteForm(BootstrapMixin, forms.Form):

@@ -26,7 +26,11 @@ def knowledge_base(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "coordinators/_answer_rows.html" if request.htmx else "coordinators/knowledge_base.html"
+    template = (
+        "coordinators/_answer_rows.html"
+        if getattr(request, "htmx", False)
+        else "coordinators/knowledge_base.html"
+    )
     return render(request, template, context)
 
 

@@ -59,7 +59,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "coordinators/_request_rows.html" if request.htmx else "coordinators/request_list.html"
+    template = (
+        "coordinators/_request_rows.html"
+        if getattr(request, "htmx", False)
+        else "coordinators/request_list.html"
+    )
     return render(request, template, context)
 
 
@@ -79,7 +83,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 subject=data["subject"],
                 description=data["description"],
                 urgency=data["urgency"],
-                files=data["files"],
+                files=data["attachments"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -152,14 +156,14 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 author=request.user,
                 body=form.cleaned_data["body"],
                 internal=form.cleaned_data.get("internal", False),
-                files=form.cleaned_data["files"],
+                files=form.cleaned_data["attachments"],
             )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Your message was sent."))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(_detail(obj) + "#thread")
 
 
@@ -232,7 +236,7 @@ def _transfer(request: HttpRequest, obj) -> HttpResponse:
             )
             return redirect(_detail(obj))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(_detail(obj))
 
 

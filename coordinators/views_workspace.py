@@ -40,7 +40,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "coordinators/_workspace_rows.html" if request.htmx else "coordinators/workspace.html"
+    template = (
+        "coordinators/_workspace_rows.html"
+        if getattr(request, "htmx", False)
+        else "coordinators/workspace.html"
+    )
     return render(request, template, context)
 
 

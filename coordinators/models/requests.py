@@ -119,7 +119,7 @@ class CoordinationRequestQuerySet(models.QuerySet):
         """Only the requests ``user`` may see (see ``coordinators.requests.access``)."""
         from ..requests.access import scope_requests
 
-        return scope_requests(self, user)
+        return scope_requests(self, user)  # type: ignore[return-value]
 
     def open(self) -> CoordinationRequestQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

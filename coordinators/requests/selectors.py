@@ -25,6 +25,7 @@ from ..models import (
     RequestTransition,
     SiteVisit,
 )
+from ..models.requests import CoordinationRequestQuerySet
 
 PAGE_SIZE = 25
 
@@ -83,7 +84,7 @@ def keyset_page(
 # --- Lists ---------------------------------------------------------------------------------------
 
 
-def requests_for(user) -> QuerySet:
+def requests_for(user) -> CoordinationRequestQuerySet:
     return CoordinationRequest.objects.visible_to(user).select_related(
         "enterprise",
         "responsible_office",

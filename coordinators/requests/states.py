@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -20,6 +21,11 @@ from portal.exceptions import ConflictError
 from ..models import CoordinationRequest, RequestStatus, RequestTransition
 from . import access
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = str
+
 S = RequestStatus
 ACTIVE = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_ENTERPRISE})
 
@@ -30,7 +36,7 @@ class Action:
     sources: frozenset[str]
     target: str
     side: str  # who may take it: see coordinators.requests.access
-    label: str
+    label: StrOrPromise
     needs_note: bool = False
 
 

@@ -32,7 +32,7 @@ def test_request_journey(page, live_server, artifacts, settings, tmp_path, langu
     page.select_option("#id_service_type", "consulting")
     page.get_by_test_id("subject").fill("出口退税申报提示报关单信息不一致")
     page.fill("#id_description", "我司出口货物退税申报时系统提示报关单电子信息不一致，请协助核查。")
-    page.set_input_files("#id_files", str(attachment))
+    page.set_input_files("#id_attachments", str(attachment))
     page.screenshot(path=str(artifacts / f"request-new-{language}.png"), full_page=True)
     page.get_by_test_id("submit-request").click()
     page.wait_for_load_state()

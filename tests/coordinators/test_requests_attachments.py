@@ -83,7 +83,7 @@ def test_the_filing_page_shows_a_clear_error_for_a_bad_file(client):
             "subject": "测试",
             "description": "测试描述",
             "urgency": "normal",
-            "files": [SimpleUploadedFile("evil.pdf", b"MZ\x90")],
+            "attachments": [SimpleUploadedFile("evil.pdf", b"MZ\x90")],
         },
     )
     assert response.status_code == 200

@@ -170,7 +170,7 @@ def test_filing_through_the_page(client, s, settings, tmp_path):
             "subject": "通关咨询",
             "description": "详情",
             "urgency": "urgent",
-            "files": [pdf()],
+            "attachments": [pdf()],
         },
     )
     assert response.status_code == 302
