@@ -95,4 +95,4 @@ def pytest_collection_modifyitems(items):
         marker = item.get_closest_marker("django_db")
         if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"):
             continue
-        item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
+        item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
