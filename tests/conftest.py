@@ -32,11 +32,19 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium through Playwright's Python API (never a downloaded browser)."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     profile = tempfile.mkdtemp(prefix="guanqi-chromium-")
+    # Django's connections live in context-local storage; Playwright's sync API runs the rest of the
+    # session in another context, where fresh connection objects would lack the serialized test data
+    # that transactional tests restore. Carry it over.
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as pw:
+        for alias, contents in serialized.items():
+            if contents is not None and not hasattr(connections[alias], "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = contents
         context = pw.chromium.launch_persistent_context(
             profile,
             executable_path=chromium_path(),
