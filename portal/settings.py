@@ -21,9 +21,9 @@ DEBUG = env.bool("DEBUG", default=False)
 
 _INSECURE_KEY_MARKERS = ("dev-insecure", "change-me", "django-insecure")
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not DEBUG and (len(SECRET_KEY) < 40 or any(m in SECRET_KEY for m in _INSECURE_KEY_MARKERS)):
+if not DEBUG and (len(SECRET_KEY) < 50 or any(m in SECRET_KEY for m in _INSECURE_KEY_MARKERS)):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 40 characters when DEBUG is off."
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])

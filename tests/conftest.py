@@ -104,3 +104,14 @@ def pytest_collection_modifyitems(items):
         if marker is None or not marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"):
             continue
         item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """Tests read messages in English unless they choose a language. The product's default is zh-hans;
+    the Chinese is proven by tests/portal/test_i18n.py, the language-switch test and the browser tests."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

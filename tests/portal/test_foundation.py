@@ -58,7 +58,7 @@ def test_check_deploy_is_clean_in_production_mode():
         env={
             **{k: v for k, v in os.environ.items() if k != "DEBUG"},
             "DEBUG": "0",
-            "SECRET_KEY": "k8#Zq2!vR7pLx0@wN4eT9$yB1uH6cJ3mF5sD8gA2qW7rE4tY",
+            "SECRET_KEY": "k8#Zq2!vR7pLx0@wN4eT9$yB1uH6cJ3mF5sD8gA2qW7rE4tY-x91Lm",
             "ALLOWED_HOSTS": "guanqi.example.gov.cn",
         },
         capture_output=True,
