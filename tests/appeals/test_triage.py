@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appeals import conf, services
 from appeals.models import Appeal, AppealEvent
@@ -38,7 +38,7 @@ def test_a_disallowed_attachment_saves_nothing(world):
 
 def test_an_attachment_over_the_size_limit_saves_nothing(world, settings):
     settings.GUANQI = {**settings.GUANQI, "ATTACHMENT_MAX_BYTES": 10}
-    with pytest.raises(DomainError, match="larger"):
+    with translation.override("en"), pytest.raises(DomainError, match="larger"):
         world.file(attachments=[SimpleUploadedFile("scan.pdf", b"x" * 11)])
     assert not Appeal.objects.exists()
 
