@@ -115,3 +115,20 @@ def english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def pytest_configure(config):
+    """Each test process (and each pytest-xdist worker) gets its own Celery queue, emptied at start, so
+    a task published by one test session is never run by another session's worker against another
+    test database."""
+    import redis
+    from django.conf import settings
+
+    from portal.celery import app
+
+    queue = f"guanqi-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    app.conf.task_default_queue = queue
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).delete(queue)
+    except redis.RedisError:
+        pass  # the tests that need Redis will say so

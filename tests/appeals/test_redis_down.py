@@ -66,7 +66,9 @@ class RedisServer:
             self.process.wait(10)
 
     def queue_length(self) -> int:
-        return redis.Redis.from_url(self.url).llen("celery")
+        from portal.celery import app
+
+        return redis.Redis.from_url(self.url).llen(app.conf.task_default_queue)
 
 
 @pytest.fixture
