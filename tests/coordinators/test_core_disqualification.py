@@ -10,7 +10,10 @@ from coordinators import services
 from coordinators.models import Coordinator, DisqualificationGround, PairAssignment
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.roles import Role
-from tests.enterprises.world import make_world
+from tests.enterprises.world import (
+    english,  # noqa: F401  (autouse: messages in English)
+    make_world,
+)
 from tests.factories import UserFactory, customs_user
 
 

@@ -10,7 +10,10 @@ from coordinators import services
 from coordinators.models import Coordinator, PairAssignment, RecusalReason
 from enterprises import permissions
 from portal.exceptions import ConflictError
-from tests.enterprises.world import make_world
+from tests.enterprises.world import (
+    english,  # noqa: F401  (autouse: messages in English)
+    make_world,
+)
 
 
 @pytest.fixture
