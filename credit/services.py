@@ -174,6 +174,12 @@ def record_credit_event(
         .select_related("rating__regime")
         .get(pk=enterprise.pk)
     )
+    if source_key is not None:
+        # Checked again under the enterprise's lock: a concurrent call with the same key that won the
+        # race has committed its event by now, and this call returns it instead of refusing.
+        existing = CreditEvent.objects.filter(source_key=source_key).first()
+        if existing is not None:
+            return existing
     if effective_date > timezone.localdate():
         raise CreditRuleError(_("A credit event cannot take effect in the future."))
     regime = regime_on(effective_date)

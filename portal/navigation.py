@@ -56,4 +56,7 @@ NAV += [
     NavEntry("enterprises:announcement_list", _("Announcements"), ENTERPRISE | OFFICER),
     NavEntry("enterprises:training_list", _("Training"), ENTERPRISE | OFFICER),
     NavEntry("enterprises:calendar", _("Calendar"), ENTERPRISE | COORDINATOR),
+    NavEntry("enterprises:my_registration", _("Registration data"), ENTERPRISE),
+    NavEntry("credit:selfexam_list", _("Self-examination"), ENTERPRISE),
+    NavEntry("credit:selfexam_overview", _("Self-examinations"), COORDINATOR | OFFICER),
 ]

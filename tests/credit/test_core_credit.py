@@ -186,3 +186,45 @@ def test_every_event_is_kept(world):
         R.CERTIFICATION,
         R.DOWNGRADE,
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_calls_with_one_source_key_record_one_event_and_both_return_it():
+    import threading
+
+    from django.db import connection
+
+    from credit.models import CreditEvent, CreditEventReason
+    from credit.services import record_credit_event
+    from tests.factories import rated_enterprise, rating
+
+    enterprise = rated_enterprise("regular")
+    target = rating("untrustworthy")
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def call():
+        try:
+            barrier.wait()
+            results.append(
+                record_credit_event(
+                    enterprise=enterprise,
+                    to_rating=target,
+                    effective_date=enterprise.credit_events.first().effective_date,
+                    reason=CreditEventReason.ABNORMAL_LIST,
+                    source_key=f"concurrency:{enterprise.pk}",
+                ).pk
+            )
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert CreditEvent.objects.filter(source_key=f"concurrency:{enterprise.pk}").count() == 1
