@@ -126,6 +126,9 @@ def pytest_configure(config):
 
     from portal.celery import app
 
+    # Tests create hundreds of users; production's PBKDF2 cost would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
     queue = f"guanqi-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     app.conf.task_default_queue = queue
     try:
