@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +22,9 @@ from .models import Coordinator, PairAssignment
 
 REBALANCE_PAGE = 20
 
+
+
+_days_label = lazy(lambda d: _("%(d)s days") % {"d": d}, str)
 
 class FilterForm(forms.Form):
     district = forms.TypedChoiceField(
@@ -44,7 +48,8 @@ class FilterForm(forms.Form):
         required=False,
         empty_value=90,
         label=gettext_lazy("Re-certifications due within"),
-        choices=[(d, gettext_lazy("%(d)s days") % {"d": d}) for d in dashboard.RECERTIFICATION_WINDOWS],
+        # Lazy per label: formatting a lazy string here would freeze it in the language active at import.
+        choices=[(d, _days_label(d)) for d in dashboard.RECERTIFICATION_WINDOWS],
     )
     overloaded = forms.BooleanField(required=False, label=gettext_lazy("Only overloaded coordinators"))
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
