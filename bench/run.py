@@ -85,7 +85,7 @@ def step(label: str):
 
 def seed() -> None:
     """Set-based seeding on top of the demo organisation (districts, offices, coordinators)."""
-    from coordinators.models import Coordinator, CoordinationRequest, PairAssignment
+    from coordinators.models import CoordinationRequest, Coordinator, PairAssignment
     from credit.models import CreditRating, CreditRegime
     from enterprises.models import Enterprise, EnterpriseUserObjectPermission, Membership
     from portal.models import User
@@ -100,7 +100,9 @@ def seed() -> None:
         call_command("load_demo", verbosity=0)
     regime = CreditRegime.objects.order_by("-effective_from").first()
     ratings = list(CreditRating.objects.filter(regime=regime).order_by("-rank").values_list("pk", flat=True))
-    ent, usr, mem, perm = (m._meta.db_table for m in (Enterprise, User, Membership, EnterpriseUserObjectPermission))
+    ent, usr, mem, perm = (
+        m._meta.db_table for m in (Enterprise, User, Membership, EnterpriseUserObjectPermission)
+    )
     coord, pair, req = (m._meta.db_table for m in (Coordinator, PairAssignment, CoordinationRequest))
     view_perm = scalar("SELECT id FROM auth_permission WHERE codename = 'view_enterprise'")
     start = Enterprise.objects.count()
@@ -216,8 +218,10 @@ def timed(label: str, func, repeat: int = REPEAT) -> None:
             durations.append((time.perf_counter() - start) * 1000)
         queries = len(ctx.captured_queries)
     status = getattr(outcome, "status_code", "")
-    print(f"  {label:<58} median {statistics.median(durations):8.1f} ms  max {max(durations):8.1f} ms  "
-          f"{queries:3d} queries  {status}")
+    print(
+        f"  {label:<58} median {statistics.median(durations):8.1f} ms  max {max(durations):8.1f} ms  "
+        f"{queries:3d} queries  {status}"
+    )
 
 
 def page(client: Client, url: str):
@@ -232,20 +236,37 @@ def main() -> None:
     ensure_database()
     seed()
     total = Enterprise.objects.count()
-    print(f"\nData: {total:,} enterprises; {scalar('SELECT count(*) FROM coordinators_coordinationrequest'):,} requests; "
-          f"{PairAssignment.objects.filter(ended_on__isnull=True).count():,} active pairs.\n")
+    print(
+        f"\nData: {total:,} enterprises; {scalar('SELECT count(*) FROM coordinators_coordinationrequest'):,} requests; "
+        f"{PairAssignment.objects.filter(ended_on__isnull=True).count():,} active pairs.\n"
+    )
 
     officer = User.objects.get(username="officer.bj")
     manager = User.objects.get(username="manager.bj")
     admin = User.objects.get(username="admin")
-    busy = PairAssignment.objects.filter(ended_on__isnull=True).values("coordinator_a").order_by().annotate(
-        n=django.db.models.Count("id")).order_by("-n").first()
+    busy = (
+        PairAssignment.objects.filter(ended_on__isnull=True)
+        .values("coordinator_a")
+        .order_by()
+        .annotate(n=django.db.models.Count("id"))
+        .order_by("-n")
+        .first()
+    )
     coordinator = Coordinator.objects.select_related("user").get(pk=busy["coordinator_a"]) if busy else None
-    contact = Membership.objects.filter(user__username__startswith="bench.cp.", ended_at__isnull=True).select_related("user").first()
+    contact = (
+        Membership.objects.filter(user__username__startswith="bench.cp.", ended_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
 
     clients = {}
-    for name, user in (("officer", officer), ("manager", manager), ("admin", admin),
-                       ("coordinator", coordinator.user if coordinator else None), ("contact", contact.user if contact else None)):
+    for name, user in (
+        ("officer", officer),
+        ("manager", manager),
+        ("admin", admin),
+        ("coordinator", coordinator.user if coordinator else None),
+        ("contact", contact.user if contact else None),
+    ):
         if user is not None:
             clients[name] = Client()
             clients[name].force_login(user)
@@ -254,13 +275,22 @@ def main() -> None:
     probes = [
         ("admin", "/admin/enterprises/enterprise/", "admin: enterprise changelist"),
         ("admin", "/admin/enterprises/enterprise/?q=B00000000000012345", "admin: enterprise search by USCC"),
-        ("admin", "/admin/enterprises/enterprise/?rating__id__exact=" + str(Enterprise.objects.values_list("rating_id", flat=True).first()), "admin: enterprises filtered by rating"),
+        (
+            "admin",
+            "/admin/enterprises/enterprise/?rating__id__exact="
+            + str(Enterprise.objects.values_list("rating_id", flat=True).first()),
+            "admin: enterprises filtered by rating",
+        ),
         ("officer", "/admin/coordinators/coordinationrequest/", "admin: coordination requests (officer)"),
         ("officer", "/admin/appeals/appeal/", "admin: appeals triage (officer)"),
         ("contact", "/enterprise/", "enterprise home (contact person)"),
         ("contact", "/coordination/requests/", "my requests (contact person)"),
         ("contact", "/api/requests/", "API: request list (contact person)"),
-        ("coordinator", "/coordination/workspace/", f"coordinator workspace ({busy['n'] if busy else 0:,} enterprises)"),
+        (
+            "coordinator",
+            "/coordination/workspace/",
+            f"coordinator workspace ({busy['n'] if busy else 0:,} enterprises)",
+        ),
         ("manager", "/coordination/dashboard/", "workload dashboard (manager, district)"),
         ("contact", "/coordination/answers/?q=退税", "published answers search (Chinese)"),
     ]
@@ -273,7 +303,9 @@ def main() -> None:
 
     print("\nScoping:")
     if coordinator:
-        timed("visible_to(coordinator).count()", lambda: Enterprise.objects.visible_to(coordinator.user).count())
+        timed(
+            "visible_to(coordinator).count()", lambda: Enterprise.objects.visible_to(coordinator.user).count()
+        )
     timed("visible_to(manager) first page", lambda: list(Enterprise.objects.visible_to(manager)[:25]))
 
     print("\nJobs (one full run each over all enterprises):")

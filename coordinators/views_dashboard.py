@@ -23,8 +23,8 @@ from .models import Coordinator, PairAssignment
 REBALANCE_PAGE = 20
 
 
-
 _days_label = lazy(lambda d: _("%(d)s days") % {"d": d}, str)
+
 
 class FilterForm(forms.Form):
     district = forms.TypedChoiceField(

@@ -151,7 +151,11 @@ DEMO_LOGINS = [
     ("contact.bj", Role.CONTACT_PERSON, "北京华贸国际物流有限公司 联络员 / contact person"),
     ("staff.bj", Role.ENTERPRISE_STAFF, "北京华贸国际物流有限公司 员工 / enterprise staff"),
     ("contact.tj", Role.CONTACT_PERSON, "天津 enterprise contact person (another enterprise)"),
-    ("contact.repair", Role.CONTACT_PERSON, "失信企业联络员，可申请信用修复 / untrustworthy enterprise, eligible for repair"),
+    (
+        "contact.repair",
+        Role.CONTACT_PERSON,
+        "失信企业联络员，可申请信用修复 / untrustworthy enterprise, eligible for repair",
+    ),
 ]
 
 

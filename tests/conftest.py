@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -40,7 +41,9 @@ def browser():
     # Django's connections live in context-local storage; Playwright's sync API runs the rest of the
     # session in another context, where fresh connection objects would lack the serialized test data
     # that transactional tests restore. Carry it over.
-    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections
+    }
     with sync_playwright() as pw:
         for alias, contents in serialized.items():
             if contents is not None and not hasattr(connections[alias], "_test_serialized_contents"):
@@ -131,7 +134,5 @@ def pytest_configure(config):
 
     queue = f"guanqi-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     app.conf.task_default_queue = queue
-    try:
+    with contextlib.suppress(redis.RedisError):  # the tests that need Redis will say so
         redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).delete(queue)
-    except redis.RedisError:
-        pass  # the tests that need Redis will say so

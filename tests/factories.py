@@ -86,7 +86,9 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     district = factory.LazyAttribute(lambda e: e.local_customs.district)
 
 
-def rated_enterprise(code: str = "advanced_certified", *, on: datetime.date | None = None, **kwargs) -> Enterprise:
+def rated_enterprise(
+    code: str = "advanced_certified", *, on: datetime.date | None = None, **kwargs
+) -> Enterprise:
     """An enterprise given ``code`` through the credit service (a certification event)."""
     from credit.models import CreditEventReason
     from credit.services import record_credit_event
@@ -107,7 +109,9 @@ class CoordinatorFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, roles=[Role.COORDINATOR])
     local_customs = factory.SubFactory(LocalCustomsFactory)
     certificate_number = factory.Sequence(lambda n: f"QC-{n:06d}")
-    qualification_valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+    qualification_valid_until = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=365)
+    )
 
     @factory.post_generation
     def office(self, create, extracted, **kwargs):

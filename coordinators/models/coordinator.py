@@ -40,7 +40,10 @@ class Coordinator(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinator", verbose_name=_("user")
     )
     local_customs = models.ForeignKey(
-        "portal.LocalCustoms", on_delete=models.PROTECT, related_name="coordinators", verbose_name=_("local customs")
+        "portal.LocalCustoms",
+        on_delete=models.PROTECT,
+        related_name="coordinators",
+        verbose_name=_("local customs"),
     )
     certificate_number = models.CharField(_("qualification certificate number"), max_length=40, unique=True)
     qualification_valid_until = models.DateField(_("qualification valid until"))
@@ -54,7 +57,11 @@ class Coordinator(models.Model):
         verbose_name = _("coordinator")
         verbose_name_plural = _("coordinators")
         ordering = ["local_customs", "user__full_name"]
-        indexes = [models.Index(fields=["local_customs", "status", "qualification_valid_until"], name="coord_assignable")]
+        indexes = [
+            models.Index(
+                fields=["local_customs", "status", "qualification_valid_until"], name="coord_assignable"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.user.display_name
@@ -85,18 +92,35 @@ class PairAssignment(models.Model):
         NO_LONGER_AEO = "no_longer_aeo", _("The enterprise is no longer advanced-certified")
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="pair_assignments", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="pair_assignments",
+        verbose_name=_("enterprise"),
     )
-    coordinator_a = models.ForeignKey(Coordinator, on_delete=models.PROTECT, related_name="+", verbose_name=_("coordinator"))
-    coordinator_b = models.ForeignKey(Coordinator, on_delete=models.PROTECT, related_name="+", verbose_name=_("second coordinator"))
+    coordinator_a = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="+", verbose_name=_("coordinator")
+    )
+    coordinator_b = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="+", verbose_name=_("second coordinator")
+    )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("assigned by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ended by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
     )
 
     objects = PairAssignmentQuerySet.as_manager()
@@ -106,10 +130,17 @@ class PairAssignment(models.Model):
         verbose_name_plural = _("pair assignments")
         ordering = ["enterprise", "-started_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(coordinator_a__lt=F("coordinator_b")), name="pair_of_two_distinct_coordinators"),
-            models.UniqueConstraint(fields=["enterprise"], condition=Q(ended_on__isnull=True), name="one_active_pair_per_enterprise"),
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="pair_ends_after_start"
+                condition=Q(coordinator_a__lt=F("coordinator_b")), name="pair_of_two_distinct_coordinators"
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(ended_on__isnull=True),
+                name="one_active_pair_per_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="pair_ends_after_start",
             ),
         ]
         indexes = [
@@ -139,9 +170,14 @@ class RecusalReason(models.TextChoices):
 class Recusal(models.Model):
     """A coordinator's withdrawal from an enterprise for a conflict of interest."""
 
-    coordinator = models.ForeignKey(Coordinator, on_delete=models.PROTECT, related_name="recusals", verbose_name=_("coordinator"))
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="recusals", verbose_name=_("coordinator")
+    )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="recusals", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="recusals",
+        verbose_name=_("enterprise"),
     )
     reason = models.CharField(_("reason"), max_length=20, choices=RecusalReason.choices)
     reason_text = models.TextField(_("details"), blank=True)
@@ -155,8 +191,12 @@ class Recusal(models.Model):
         verbose_name_plural = _("recusals")
         ordering = ["-declared_at"]
         constraints = [
-            models.UniqueConstraint(fields=["coordinator", "enterprise"], name="one_recusal_per_coordinator_enterprise"),
-            models.CheckConstraint(condition=~Q(reason="other") | ~Q(reason_text=""), name="recusal_other_needs_text"),
+            models.UniqueConstraint(
+                fields=["coordinator", "enterprise"], name="one_recusal_per_coordinator_enterprise"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(reason_text=""), name="recusal_other_needs_text"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,9 +208,15 @@ class DisqualificationGround(models.TextChoices):
 
     VIOLATION = "violation", _("(1) Violation of law or discipline")
     ILLEGITIMATE_INTERESTS = "illegitimate_interests", _("(2) Seeking illegitimate interests")
-    DIVULGING_SECRETS = "divulging_secrets", _("(3) Divulging state, customs work or enterprise trade secrets")
+    DIVULGING_SECRETS = (
+        "divulging_secrets",
+        _("(3) Divulging state, customs work or enterprise trade secrets"),
+    )
     ABUSE_OF_POWER = "abuse_of_power", _("(4) Abusing powers to make enterprises handle unrelated matters")
-    NEGLECT_OR_DELAY = "neglect_or_delay", _("(5) Failing to perform duties or unreasonably delaying problems")
+    NEGLECT_OR_DELAY = (
+        "neglect_or_delay",
+        _("(5) Failing to perform duties or unreasonably delaying problems"),
+    )
     NO_QUALIFICATION = "no_qualification", _("(6) No professional qualification for enterprise certification")
     OTHERWISE_UNFIT = "otherwise_unfit", _("(7) Otherwise unfit")
 
@@ -186,7 +232,10 @@ class Disqualification(models.Model):
     )
     evidence = models.TextField(_("evidence"))
     enterprises_needing_pair = models.ManyToManyField(
-        "enterprises.Enterprise", blank=True, related_name="+", verbose_name=_("enterprises that need a new pair")
+        "enterprises.Enterprise",
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprises that need a new pair"),
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 

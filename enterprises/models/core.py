@@ -59,12 +59,19 @@ class Enterprise(models.Model):
         "portal.District", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("district")
     )
     local_customs = models.ForeignKey(
-        "portal.LocalCustoms", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("local customs")
+        "portal.LocalCustoms",
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("local customs"),
     )
-    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices, default=Industry.OTHER)
+    industry = models.CharField(
+        _("industry"), max_length=30, choices=Industry.choices, default=Industry.OTHER
+    )
     is_listed = models.BooleanField(_("listed company"), default=False)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    premises = models.CharField(_("premises"), max_length=300, blank=True, help_text=_("Sites and floor area."))
+    premises = models.CharField(
+        _("premises"), max_length=300, blank=True, help_text=_("Sites and floor area.")
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     rating = models.ForeignKey(
@@ -123,17 +130,26 @@ class MembershipRole(models.TextChoices):
 class Membership(models.Model):
     """A user's membership of an enterprise. Ended, never deleted: the history of contact persons."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("enterprise"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("enterprise")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
-    position = models.CharField(_("position"), max_length=100, blank=True, help_text=_("e.g. Vice president, customs affairs"))
+    position = models.CharField(
+        _("position"), max_length=100, blank=True, help_text=_("e.g. Vice president, customs affairs")
+    )
     is_senior_executive = models.BooleanField(_("senior executive"), default=False)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
 
     class Meta:
@@ -154,7 +170,11 @@ class Membership(models.Model):
                 name="contact_person_is_senior_executive",
             ),
         ]
-        indexes = [models.Index(fields=["enterprise", "role"], condition=Q(ended_at__isnull=True), name="membership_active")]
+        indexes = [
+            models.Index(
+                fields=["enterprise", "role"], condition=Q(ended_at__isnull=True), name="membership_active"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise} ({self.get_role_display()})"
@@ -172,16 +192,38 @@ class RegistrationChange(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
 
-    CHANGEABLE_FIELDS = ("name_zh", "name_en", "registered_address", "phone", "email", "employees", "premises", "is_listed", "industry")
+    CHANGEABLE_FIELDS = (
+        "name_zh",
+        "name_en",
+        "registered_address",
+        "phone",
+        "email",
+        "employees",
+        "premises",
+        "is_listed",
+        "industry",
+    )
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="registration_changes", verbose_name=_("enterprise"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="registration_changes",
+        verbose_name=_("enterprise"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     changes = models.JSONField(_("changes"), help_text=_("{field: [before, after]}"))
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
