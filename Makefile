@@ -37,7 +37,7 @@ stop-services:
 
 run: services
 	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py compilemessages -v0 --ignore=.venv
-	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py migrate --no-input --no-location -v0
+	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py migrate --no-input -v0
 	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py load_demo
 	@$(SERVICES_ENV) $(DEV_ENV) exec scripts/run.sh
 
