@@ -88,8 +88,8 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 class AppealEventInline(ReadOnlyInline, admin.TabularInline):
     model = AppealEvent
-    fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
+    readonly_fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
+    fields = list(readonly_fields)
     verbose_name_plural = _("history")
 
     def get_queryset(self, request):
@@ -98,8 +98,8 @@ class AppealEventInline(ReadOnlyInline, admin.TabularInline):
 
 class AppealAttachmentInline(ReadOnlyInline, admin.TabularInline):
     model = AppealAttachment
-    fields = ["download", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    readonly_fields = ["download", "size", "uploaded_by", "uploaded_at"]
+    fields = list(readonly_fields)
 
     @admin.display(description=_("file"))
     def download(self, obj):

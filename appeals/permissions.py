@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db.models import Q, QuerySet
 
 from enterprises.permissions import visible_enterprise_ids
@@ -29,7 +31,10 @@ def management_district_id(user) -> int | None:
     return department.district_id if department.is_management_department else None
 
 
-def scope_appeals(queryset: QuerySet, user) -> QuerySet:
+_QS = TypeVar("_QS", bound=QuerySet)
+
+
+def scope_appeals(queryset: _QS, user) -> _QS:
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     from enterprises.models import Membership

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +30,9 @@ from portal.workdays import deadline
 from . import conf
 from .models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus, AppealType
 from .permissions import can_triage, management_district_id
+
+if TYPE_CHECKING:
+    from coordinators.models import Coordinator
 
 # (from status, action) -> to status. The one table of allowed moves.
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -319,7 +323,7 @@ def disqualify_from_appeal(
     if appeal.disqualification_id:
         raise ConflictError(_("This appeal already led to a disqualification."))
     decision = disqualify(
-        coordinator=appeal.coordinator,
+        coordinator=cast("Coordinator", appeal.coordinator),  # an integrity-channel appeal names one
         ground=ground,
         decided_on=decided_on or timezone.localdate(),
         decided_by=actor,

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from enterprises.permissions import member_enterprise
 from portal.exceptions import DomainError
+from portal.typing import AuthenticatedHttpRequest
 
 from . import services
 from .forms import AppealForm
@@ -30,7 +31,7 @@ def _enterprise_or_403(request):
 
 
 @login_required
-def appeal_list(request: HttpRequest) -> HttpResponse:
+def appeal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprise, denied = _enterprise_or_403(request)
     if denied:
         return denied
@@ -49,7 +50,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def appeal_file(request: HttpRequest) -> HttpResponse:
+def appeal_file(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprise, denied = _enterprise_or_403(request)
     if denied:
         return denied
@@ -85,7 +86,7 @@ def appeal_file(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def appeal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appeal = get_object_or_404(
         Appeal.objects.visible_to(request.user).select_related(
             "enterprise", "coordinator__user", "filed_by", "credit_event__to_rating"
@@ -106,7 +107,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(
         AppealAttachment.objects.filter(appeal__in=Appeal.objects.visible_to(request.user).values("pk")),
         pk=pk,
@@ -119,7 +120,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def from_request(request: HttpRequest, request_pk: int) -> HttpResponse:
+def from_request(request: AuthenticatedHttpRequest, request_pk: int) -> HttpResponse:
     """Customs staff turn an "appeals" coordination request into an appeal (a confirmation form)."""
     from coordinators.models import CoordinationRequest
 

@@ -90,13 +90,13 @@ def seed() -> None:
     from enterprises.models import Enterprise, EnterpriseUserObjectPermission, Membership
     from portal.models import User
 
+    call_command("migrate", verbosity=0)
     have = Enterprise.objects.count()
     if have >= ENTERPRISES:
         print(f"Seed: the bench database already has {have:,} enterprises (BENCH_RESEED=1 to redo).")
         return
     print(f"Seeding {ENTERPRISES:,} enterprises and {REQUESTS:,} requests:")
-    with step("migrate + demo organisation"):
-        call_command("migrate", verbosity=0)
+    with step("demo organisation"):
         call_command("load_demo", verbosity=0)
     regime = CreditRegime.objects.order_by("-effective_from").first()
     ratings = list(CreditRating.objects.filter(regime=regime).order_by("-rank").values_list("pk", flat=True))

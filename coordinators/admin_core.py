@@ -54,8 +54,8 @@ def _enterprise_scope(queryset, user):
 
 class _PairInline(ReadOnlyInline, admin.TabularInline):
     model = PairAssignment
-    fields = ["enterprise", "coordinator_a", "coordinator_b", "started_on", "ended_on", "end_reason"]
-    readonly_fields = fields
+    readonly_fields = ["enterprise", "coordinator_a", "coordinator_b", "started_on", "ended_on", "end_reason"]
+    fields = list(readonly_fields)
 
     def get_queryset(self, request):
         return (
@@ -77,8 +77,8 @@ class PairAsSecondInline(_PairInline):
 
 class RecusalInline(ReadOnlyInline, admin.TabularInline):
     model = Recusal
-    fields = ["enterprise", "reason", "reason_text", "declared_at", "declared_by"]
-    readonly_fields = fields
+    readonly_fields = ["enterprise", "reason", "reason_text", "declared_at", "declared_by"]
+    fields = list(readonly_fields)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("enterprise", "declared_by")
@@ -86,8 +86,8 @@ class RecusalInline(ReadOnlyInline, admin.TabularInline):
 
 class DisqualificationInline(ReadOnlyInline, admin.TabularInline):
     model = Disqualification
-    fields = ["ground", "decided_on", "decided_by", "evidence"]
-    readonly_fields = fields
+    readonly_fields = ["ground", "decided_on", "decided_by", "evidence"]
+    fields = list(readonly_fields)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("decided_by")
@@ -321,7 +321,7 @@ class DisqualificationAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["ground", "coordinator__local_customs__district", "coordinator__local_customs"]
     search_fields = ["coordinator__user__full_name", "=coordinator__certificate_number"]
     list_select_related = ["coordinator__user", "decided_by"]
-    fields = [
+    readonly_fields = [
         "coordinator",
         "ground",
         "decided_on",
@@ -330,7 +330,7 @@ class DisqualificationAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         "enterprises_needing_pair",
         "created_at",
     ]
-    readonly_fields = fields
+    fields = list(readonly_fields)
 
     def get_queryset(self, request):
         return _district_scope(

@@ -37,26 +37,26 @@ class ReadOnlyTabular(admin.TabularInline):
 
 class TransitionInline(ReadOnlyTabular):
     model = RequestTransition
-    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
+    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    fields = list(readonly_fields)
 
 
 class MessageInline(ReadOnlyTabular):
     model = RequestMessage
-    fields = ["created_at", "author", "from_customs", "kind", "is_internal", "body"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "author", "from_customs", "kind", "is_internal", "body"]
+    fields = list(readonly_fields)
 
 
 class HandlerInline(ReadOnlyTabular):
     model = RequestHandler
-    fields = ["coordinator", "reason", "added_at"]
-    readonly_fields = fields
+    readonly_fields = ["coordinator", "reason", "added_at"]
+    fields = list(readonly_fields)
 
 
 class TransferInline(ReadOnlyTabular):
     model = RequestTransfer
     fk_name = "request"
-    fields = [
+    readonly_fields = [
         "requested_at",
         "from_office",
         "to_office",
@@ -66,7 +66,7 @@ class TransferInline(ReadOnlyTabular):
         "decided_by",
         "decided_at",
     ]
-    readonly_fields = fields
+    fields = list(readonly_fields)
 
 
 @admin.register(CoordinationRequest)

@@ -184,7 +184,7 @@ def _office_median_load() -> Subquery:
     return Subquery(peers, output_field=FloatField())
 
 
-def _conduct_appeals(scope: Scope) -> Subquery:
+def _conduct_appeals(scope: Scope) -> Coalesce:
     from appeals.models import Appeal, AppealType
 
     appeals = (

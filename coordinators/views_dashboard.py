@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,7 +47,7 @@ class FilterForm(forms.Form):
     due = forms.TypedChoiceField(
         coerce=int,
         required=False,
-        empty_value=90,
+        empty_value=90,  # type: ignore[arg-type]  # stubs: str | None; coerce=int makes 90 right
         label=gettext_lazy("Re-certifications due within"),
         # Lazy per label: formatting a lazy string here would freeze it in the language active at import.
         choices=[(d, _days_label(d)) for d in dashboard.RECERTIFICATION_WINDOWS],
@@ -57,8 +58,10 @@ class FilterForm(forms.Form):
     def __init__(self, *args, scope: dashboard.Scope, **kwargs):
         super().__init__(*args, **kwargs)
         every = [("", gettext_lazy("All"))]
-        self.fields["district"].choices = every + [(d.pk, d.name) for d in scope.districts()]
-        self.fields["office"].choices = every + [(o.pk, o.name) for o in scope.offices().order_by("code")]
+        self.fields["district"].choices = every + [(d.pk, d.name) for d in scope.districts()]  # type: ignore[attr-defined]
+        self.fields["office"].choices = every + [  # type: ignore[attr-defined]  # a ChoiceField
+            (o.pk, o.name) for o in scope.offices().order_by("code")
+        ]
         for name in ("district", "office", "period", "due"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
@@ -178,6 +181,7 @@ def export(request, table: str):
     if scope is None:
         return forbidden(request)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    rows: QuerySet | list[dict]
     if table == "coordinators":
         rows, columns = (
             dashboard.coordinator_rows(narrowed, sort=opts["sort"], overloaded_only=opts["overloaded"]),

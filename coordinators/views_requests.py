@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from enterprises.permissions import member_enterprise
 from portal.exceptions import DomainError
 from portal.roles import ENTERPRISE_ROLES
+from portal.typing import AuthenticatedHttpRequest
 
 from .forms import ConfirmForm, NoteForm, ReplyForm, RequestFilterForm, RequestForm, TransferForm
 from .models import PublishedAnswer, RequestStatus
@@ -41,7 +42,7 @@ def _detail(obj) -> str:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My requests: the enterprise's requests with status / service / date filters and search."""
     if not request.user.has_role(*ENTERPRISE_ROLES):
         return redirect("coordinators:workspace") if request.user.is_customs_staff else _forbidden(request)
@@ -68,7 +69,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprise = member_enterprise(request.user)
     if enterprise is None:
         return _forbidden(request)
@@ -97,7 +98,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def answer_suggestions(request: HttpRequest) -> HttpResponse:
+def answer_suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: published answers similar to the subject being typed."""
     subject = request.GET.get("subject", "")
     return render(
@@ -108,12 +109,12 @@ def answer_suggestions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = _get_visible(request, pk)
     return render(request, "coordinators/request_detail.html", _detail_context(request, obj))
 
 
-def _detail_context(request: HttpRequest, obj, **extra) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, obj, **extra) -> dict:
     user = request.user
     file = selectors.request_file(user, obj)
     actions = {a.name: a for a in states.available_actions(obj, user)}
@@ -146,7 +147,7 @@ _REPLY_STATUSES = {"submitted", "accepted", "in_progress", "awaiting_enterprise"
 
 @login_required
 @require_POST
-def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
+def request_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = _get_visible(request, pk)
     form = ReplyForm(request.POST, request.FILES, customs=request.user.is_customs_staff)
     if form.is_valid():
@@ -196,7 +197,7 @@ ACTION_CALLS = {
 
 @login_required
 @require_POST
-def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def request_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     obj = _get_visible(request, pk)
     if action == "transfer":
         return _transfer(request, obj)
@@ -241,7 +242,7 @@ def _transfer(request: HttpRequest, obj) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """Serve one attachment after checking access (same scope as the request; internal files only for
     customs). Unknown or invisible ids are 404."""
     attachment = selectors.attachment_for(request.user, pk)

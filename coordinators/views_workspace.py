@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
 from portal.roles import Role
+from portal.typing import AuthenticatedHttpRequest
 
 from .forms import PublishForm, SiteVisitForm, VisitRecordForm, WorkspaceFilterForm
 from .models import SiteVisit
@@ -22,7 +23,7 @@ WORKSPACE_ROLES = (Role.COORDINATOR, Role.CUSTOMS_OFFICER, Role.MANAGER, Role.AD
 
 
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open requests of the enterprises assigned to me (never one I am recused from) and requests
     transferred to my office, sortable by due time; overdue ones flagged."""
     if not request.user.has_role(*WORKSPACE_ROLES):
@@ -49,7 +50,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def schedule_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = _get_visible(request, pk)
     if not access.can_handle(request.user, obj):
         return _forbidden(request)
@@ -80,11 +81,11 @@ def schedule_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def record_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = SiteVisit.objects.filter(pk=pk).select_related("request").first()
     if visit is None or visit.request is None:
         raise Http404
-    obj = _get_visible(request, visit.request_id)
+    obj = _get_visible(request, visit.request.pk)
     form = VisitRecordForm(request.POST)
     if form.is_valid():
         try:
@@ -99,7 +100,7 @@ def record_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def publish_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def publish_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Publish a resolved request for all enterprises: pre-filled with the identity removed, editable;
     a warning (and a confirmation box) while the enterprise's name, USCC or customs code still appears."""
     obj = _get_visible(request, pk)

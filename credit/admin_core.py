@@ -168,7 +168,7 @@ class CreditEventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
     list_select_related = ["enterprise", "from_rating", "to_rating", "actor"]
     show_full_result_count = False
-    fields = [
+    readonly_fields = [
         "enterprise",
         "regime",
         "from_rating",
@@ -182,7 +182,7 @@ class CreditEventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         "recorded_at",
         "source_key",
     ]
-    readonly_fields = fields
+    fields = list(readonly_fields)
 
     def get_queryset(self, request):
         return (
@@ -252,8 +252,8 @@ class StandardItemAdmin(admin.ModelAdmin):
 
 class AnswerInline(ReadOnlyInline, admin.TabularInline):
     model = SelfExaminationAnswer
-    fields = ["item", "judgement", "evidence"]
-    readonly_fields = fields
+    readonly_fields = ["item", "judgement", "evidence"]
+    fields = list(readonly_fields)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("item").order_by("item__position", "item__code")
@@ -284,8 +284,8 @@ class SelfExaminationAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
     list_select_related = ["enterprise", "submitted_by"]
     show_full_result_count = False
-    fields = ["enterprise", "submitted_by", "submitted_at"]
-    readonly_fields = fields
+    readonly_fields = ["enterprise", "submitted_by", "submitted_at"]
+    fields = list(readonly_fields)
     inlines = [AnswerInline]
 
     def get_queryset(self, request):

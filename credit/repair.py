@@ -23,7 +23,9 @@ DOMAIN notes (our readings, tested in tests/credit/test_repair*.py):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
@@ -129,7 +131,7 @@ def repair_eligibility(enterprise, *, on: datetime.date | None = None) -> Repair
     cause_label = (
         str(UntrustworthyCause(cause).label) if cause else _("cause not recorded: the longer wait applies")
     )
-    common = {"finding": finding, "cause": cause, "automatic_on": automatic_on}
+    common: dict[str, Any] = {"finding": finding, "cause": cause, "automatic_on": automatic_on}
     if RepairApplication.objects.filter(
         enterprise=enterprise, status=RepairApplication.Status.PENDING
     ).exists():
@@ -166,7 +168,9 @@ def _automatic_repair_date(enterprise, found_on: datetime.date, regime: CreditRe
     entries = AbnormalListEntry.objects.filter(enterprise=enterprise, listed_on__gte=found_on)
     if entries.filter(removed_on__isnull=True).exists():
         return None
-    clean_since = max([found_on, *entries.values_list("removed_on", flat=True)])
+    # Every entry has a removal date here (an open one returned above).
+    removed: Iterable[datetime.date] = entries.values_list("removed_on", flat=True)  # type: ignore[assignment]
+    clean_since = max([found_on, *removed])
     return add_years(clean_since, regime.auto_repair_clean_years)
 
 

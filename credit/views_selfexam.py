@@ -18,6 +18,7 @@ from enterprises.models import Enterprise
 from enterprises.permissions import member_enterprises
 from portal.exceptions import DomainError
 from portal.roles import CUSTOMS_ROLES
+from portal.typing import AuthenticatedHttpRequest
 
 from . import selfexam
 from .forms_selfexam import SelfExaminationForm
@@ -34,7 +35,7 @@ def _member_enterprise_or_404(request: HttpRequest) -> Enterprise:
 
 
 @login_required
-def examination_list(request: HttpRequest) -> HttpResponse:
+def examination_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_customs_staff and not request.user.is_enterprise_user:
         return redirect("credit:selfexam_overview")
     enterprise = _member_enterprise_or_404(request)
@@ -53,7 +54,7 @@ def examination_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def examination_new(request: HttpRequest) -> HttpResponse:
+def examination_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprise = _member_enterprise_or_404(request)
     items = selfexam.active_items()
     latest = selfexam.latest_self_examination(enterprise)
@@ -89,7 +90,7 @@ def examination_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def examination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def examination_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     examination = get_object_or_404(
         SelfExamination.objects.select_related("enterprise", "submitted_by").filter(
             enterprise__in=Enterprise.objects.visible_to(request.user).values("pk")
@@ -106,7 +107,7 @@ def examination_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Customs: each AEO enterprise it serves with its latest self-examination (keyset pages)."""
     if not request.user.has_role(*CUSTOMS_ROLES):
         return render(request, "403.html", status=403)

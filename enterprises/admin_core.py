@@ -43,8 +43,16 @@ from .models import Enterprise, Membership, RegistrationChange
 
 class MembershipInline(ReadOnlyInline, admin.TabularInline):
     model = Membership
-    fields = ["user", "role", "position", "is_senior_executive", "started_at", "ended_at", "changed_by"]
-    readonly_fields = fields
+    readonly_fields = [
+        "user",
+        "role",
+        "position",
+        "is_senior_executive",
+        "started_at",
+        "ended_at",
+        "changed_by",
+    ]
+    fields = list(readonly_fields)
     verbose_name_plural = _("members (contact persons and staff, past and present)")
 
     def get_queryset(self, request):
@@ -53,8 +61,16 @@ class MembershipInline(ReadOnlyInline, admin.TabularInline):
 
 class CreditEventInline(ReadOnlyInline, admin.TabularInline):
     model = CreditEvent
-    fields = ["effective_date", "regime", "from_rating", "to_rating", "reason", "reason_text", "actor"]
-    readonly_fields = fields
+    readonly_fields = [
+        "effective_date",
+        "regime",
+        "from_rating",
+        "to_rating",
+        "reason",
+        "reason_text",
+        "actor",
+    ]
+    fields = list(readonly_fields)
     ordering = ["-effective_date", "-id"]
 
     def get_queryset(self, request):
@@ -63,8 +79,15 @@ class CreditEventInline(ReadOnlyInline, admin.TabularInline):
 
 class PairAssignmentInline(ReadOnlyInline, admin.TabularInline):
     model = PairAssignment
-    fields = ["coordinator_a", "coordinator_b", "started_on", "ended_on", "end_reason", "assigned_by"]
-    readonly_fields = fields
+    readonly_fields = [
+        "coordinator_a",
+        "coordinator_b",
+        "started_on",
+        "ended_on",
+        "end_reason",
+        "assigned_by",
+    ]
+    fields = list(readonly_fields)
 
     def get_queryset(self, request):
         return (
@@ -76,8 +99,8 @@ class PairAssignmentInline(ReadOnlyInline, admin.TabularInline):
 
 class RecusalInline(ReadOnlyInline, admin.TabularInline):
     model = Recusal
-    fields = ["coordinator", "reason", "reason_text", "declared_at", "declared_by"]
-    readonly_fields = fields
+    readonly_fields = ["coordinator", "reason", "reason_text", "declared_at", "declared_by"]
+    fields = list(readonly_fields)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("coordinator__user", "declared_by")
@@ -565,7 +588,7 @@ class RegistrationChangeAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
     list_select_related = ["enterprise", "submitted_by", "decided_by"]
     show_full_result_count = False
-    fields = [
+    readonly_fields = [
         "enterprise",
         "submitted_by",
         "submitted_at",
@@ -576,7 +599,7 @@ class RegistrationChangeAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         "decided_at",
         "decision_note",
     ]
-    readonly_fields = fields
+    fields = list(readonly_fields)
     actions = ["accept", "reject"]
 
     def get_queryset(self, request):

@@ -7,6 +7,8 @@ the changelist with the same action and selection plus ``apply``. Only then is t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
@@ -14,6 +16,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
 
 CONFIRM_TEMPLATE = "admin/guanqi/confirm_action.html"
 MAX_SELECTION = 100
@@ -87,6 +93,10 @@ class ScopedHistoryAdminMixin:
     404 by guessing ids), and a past version is shown, never reverted: a revert would bypass the
     services (e.g. bring a disqualified coordinator back to active).
     """
+
+    if TYPE_CHECKING:  # provided by the ModelAdmin this is mixed into
+
+        def get_queryset(self, request: HttpRequest) -> QuerySet: ...
 
     def revert_disabled(self, request, obj=None):
         return True

@@ -36,8 +36,15 @@ class TrainingMaterialInline(admin.TabularInline):
 class TrainingRegistrationInline(admin.TabularInline):
     model = TrainingRegistration
     extra = 0
-    fields = ["enterprise", "attendee_name", "attendee_position", "is_head", "cancelled_at", "attendance"]
-    readonly_fields = fields
+    readonly_fields = [
+        "enterprise",
+        "attendee_name",
+        "attendee_position",
+        "is_head",
+        "cancelled_at",
+        "attendance",
+    ]
+    fields = list(readonly_fields)
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

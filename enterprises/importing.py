@@ -371,11 +371,11 @@ def check_file(data: bytes, filename: str) -> tuple[list[RowError], list[tuple[i
         ], []
     lookups = _Lookups([row for _line, row in rows])
     seen: dict[str, dict[str, int]] = {"uscc": {}, "customs_code": {}}
-    prepared = []
+    prepared: list[tuple[int, dict]] = []
     for line, row in rows:
-        reasons, values = _check_row(line, row, lookups, seen)
+        reasons, checked = _check_row(line, row, lookups, seen)
         errors.extend(RowError(line, reason) for reason in reasons)
-        prepared.append((line, values))
+        prepared.append((line, checked))
     return errors, prepared
 
 

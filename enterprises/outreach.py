@@ -626,7 +626,8 @@ def _ical_escape(text: str) -> str:
 
 def _ical_fold(line: str) -> str:
     """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
-    out, current, size = [], "", 0
+    out: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         limit = 75 if not out else 74  # continuation lines start with a space

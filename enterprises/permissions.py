@@ -13,6 +13,8 @@ Every selector of enterprise data (requests, appeals, credit, ...) scopes throug
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -37,7 +39,10 @@ def _granted_ids(user) -> QuerySet:
     ).values("content_object_id")
 
 
-def scope_enterprises(queryset: QuerySet, user) -> QuerySet:
+_QS = TypeVar("_QS", bound=QuerySet)
+
+
+def scope_enterprises(queryset: _QS, user) -> _QS:
     if user is None or not user.is_authenticated or not user.is_active:
         return queryset.none()
     roles = user.roles

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.utils.translation import gettext as _
 
 from .models import Enterprise, Membership, MembershipRole, RegistrationChange
+
+if TYPE_CHECKING:
+    from django.db.models import Field
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,7 @@ class ChangeRow:
 
 
 def _display(field_name: str, value) -> str:
-    field = Enterprise._meta.get_field(field_name)
+    field = cast("Field", Enterprise._meta.get_field(field_name))  # registration data: concrete fields
     if value is None or value == "":
         return "—"
     if field.choices:
@@ -32,7 +36,7 @@ def change_rows(change: RegistrationChange) -> list[ChangeRow]:
     """The before/after of a registration change, labelled and displayed in the active language."""
     rows = []
     for name, (before, after) in change.changes.items():
-        label = str(Enterprise._meta.get_field(name).verbose_name)
+        label = str(cast("Field", Enterprise._meta.get_field(name)).verbose_name)
         rows.append(ChangeRow(name, label, _display(name, before), _display(name, after)))
     return rows
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
+from portal.typing import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .forms import RegistrationChangeForm
@@ -82,7 +83,7 @@ def propose_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def change_detail(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
+def change_detail(request: AuthenticatedHttpRequest, pk: int, change_pk: int) -> HttpResponse:
     enterprise = _enterprise_or_404(request, pk)
     change = get_object_or_404(
         RegistrationChange.objects.select_related("submitted_by", "decided_by"),

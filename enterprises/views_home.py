@@ -5,12 +5,13 @@ reminder that customs services are free (DOMAIN.md, "Service practice": warn aga
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from coordinators.requests import selectors
 from coordinators.services import current_pair
 from portal.roles import ENTERPRISE_ROLES
+from portal.typing import AuthenticatedHttpRequest
 
 from .permissions import member_enterprise
 
@@ -18,7 +19,7 @@ OPEN_REQUESTS_SHOWN = 10
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprise = member_enterprise(request.user) if request.user.has_role(*ENTERPRISE_ROLES) else None
     if enterprise is None:
         return render(request, "403.html", status=403)

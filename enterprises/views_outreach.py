@@ -3,6 +3,8 @@ checks meaning and access; a DomainError becomes a form error or a flash message
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -363,7 +365,7 @@ def training_register(request, pk: int):
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))  # ErrorList yields the message strings
     return redirect("enterprises:training_detail", pk=pk)
 
 
@@ -440,7 +442,7 @@ def training_material_download(request, pk: int):
     material = get_object_or_404(TrainingMaterial.objects.select_related("session"), pk=pk)
     if not outreach.can_download_material(request.user, material):
         raise Http404
-    name = material.file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
+    name = cast(str, material.file.name).rsplit("/", 1)[-1].split("-", 1)[-1]
     return FileResponse(material.file.open("rb"), as_attachment=True, filename=name)
 
 

@@ -13,7 +13,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["local_customs"]
     autocomplete_fields = ["local_customs", "department"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("Guanqi"),
             {

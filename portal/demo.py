@@ -14,6 +14,7 @@ import datetime
 import importlib
 import random
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -468,7 +469,9 @@ def _coordinators_and_pairs(ctx: DemoContext) -> None:
             enterprise=enterprise, actor=manager, on=ctx.today - datetime.timedelta(days=120)
         )
     # One recusal: a coordinator of Chaoyang withdraws from an enterprise of their pair (former employment).
-    chaoyang = Coordinator.objects.filter(local_customs__code="0102").order_by("pk").first()
+    chaoyang = cast(
+        "Coordinator", Coordinator.objects.filter(local_customs__code="0102").order_by("pk").first()
+    )
     pair_of = (
         coordination.PairAssignment.objects.active()
         .of_coordinator(chaoyang)
@@ -484,7 +487,9 @@ def _coordinators_and_pairs(ctx: DemoContext) -> None:
             actor=manager,
         )
     # One disqualification: a Yizhuang coordinator, ground (5) unreasonable delay.
-    yizhuang = Coordinator.objects.filter(local_customs__code="0103").order_by("pk").last()
+    yizhuang = cast(
+        "Coordinator", Coordinator.objects.filter(local_customs__code="0103").order_by("pk").last()
+    )
     coordination.disqualify(
         coordinator=yizhuang,
         ground=DisqualificationGround.NEGLECT_OR_DELAY,
@@ -508,7 +513,7 @@ def _enterprise_users(ctx: DemoContext) -> None:
     )
     staff = _user(ctx, "staff.bj", "刘关务", [], phone="13900000002")
     services.add_staff_member(enterprise=demo_enterprise, user=staff, position="关务专员")
-    tianjin = Enterprise.objects.filter(district__code="0200").order_by("pk").first()
+    tianjin = cast(Enterprise, Enterprise.objects.filter(district__code="0200").order_by("pk").first())
     services.designate_contact_person(
         enterprise=tianjin,
         user=_user(ctx, "contact.tj", "孙总", [], phone="13900000003"),

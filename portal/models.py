@@ -125,8 +125,8 @@ class User(AbstractUser):
     announcement_digest = models.BooleanField(_("e-mail digest of announcements"), default=False)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]  # stubs type AbstractUser.Meta as str
+        verbose_name_plural = _("users")  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.full_name or self.username

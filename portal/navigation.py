@@ -7,17 +7,21 @@ resolve yet is skipped, so the menu never links to a missing page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
 
+if TYPE_CHECKING:  # django-stubs-ext is a dev dependency
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class NavEntry:
     url_name: str
-    label: str
+    label: StrOrPromise
     roles: frozenset[str]
 
 

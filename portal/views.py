@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from .roles import Role
+from .typing import AuthenticatedHttpRequest
 
 START_PAGES = {
     Role.ADMINISTRATOR: "admin:index",
@@ -34,17 +35,17 @@ def start_page_for(user) -> str:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(start_page_for(request.user))
 
 
 @login_required
-def no_role(request: HttpRequest) -> HttpResponse:
+def no_role(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "portal/no_role.html")
 
 
 @login_required
-def officer_home(request: HttpRequest) -> HttpResponse:
+def officer_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER, Role.ADMINISTRATOR):
         return render(request, "403.html", status=403)
     return render(request, "portal/officer_home.html")
@@ -73,7 +74,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bell: the user's latest notifications; opening the page marks them read."""
     items = list(request.user.notifications.all()[:100])
     if request.method == "POST":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from typing import cast
 
 import factory
 from django.contrib.auth.models import Group
@@ -93,7 +94,7 @@ def rated_enterprise(
     from credit.models import CreditEventReason
     from credit.services import record_credit_event
 
-    enterprise = EnterpriseFactory(**kwargs)
+    enterprise = cast(Enterprise, EnterpriseFactory(**kwargs))
     on = on or timezone.localdate()
     target = rating(code, on)
     reason = CreditEventReason.CERTIFICATION if target.is_aeo else CreditEventReason.INITIAL
@@ -124,7 +125,7 @@ def member(enterprise, role: str = Role.CONTACT_PERSON, **user_kwargs) -> User:
     """A user who is the enterprise's contact person (default) or staff, through the service."""
     from enterprises import services
 
-    user = UserFactory(**user_kwargs)
+    user = cast(User, UserFactory(**user_kwargs))
     if role == Role.CONTACT_PERSON:
         services.designate_contact_person(enterprise=enterprise, user=user, position="副总经理")
     else:
@@ -134,7 +135,10 @@ def member(enterprise, role: str = Role.CONTACT_PERSON, **user_kwargs) -> User:
 
 
 def customs_user(role: str, local_customs: LocalCustoms, **kwargs) -> User:
-    return UserFactory(roles=[role], local_customs=local_customs, is_staff=role != Role.COORDINATOR, **kwargs)
+    return cast(
+        User,
+        UserFactory(roles=[role], local_customs=local_customs, is_staff=role != Role.COORDINATOR, **kwargs),
+    )
 
 
 # --- Added for appeals and credit jobs (issue 5) ----------------------------------------------------------
@@ -144,8 +148,8 @@ def management_manager(district, **kwargs) -> User:
     """A manager of the district's Management Department (supervises coordinators; sees the integrity channel)."""
     department = Department.objects.filter(district=district, is_management_department=True).first()
     if department is None:
-        department = DepartmentFactory(district=district, is_management_department=True)
-    user = UserFactory(roles=[Role.MANAGER], department=department, is_staff=True, **kwargs)
+        department = cast(Department, DepartmentFactory(district=district, is_management_department=True))
+    user = cast(User, UserFactory(roles=[Role.MANAGER], department=department, is_staff=True, **kwargs))
     user.__dict__.pop("roles", None)
     return user
 
@@ -155,8 +159,8 @@ def paired_enterprise(*, on: datetime.date | None = None, **kwargs):
     from coordinators.services import assign_pair
 
     enterprise = rated_enterprise("advanced_certified", on=on, **kwargs)
-    first = CoordinatorFactory(local_customs=enterprise.local_customs)
-    second = CoordinatorFactory(local_customs=enterprise.local_customs)
+    first = cast(Coordinator, CoordinatorFactory(local_customs=enterprise.local_customs))
+    second = cast(Coordinator, CoordinatorFactory(local_customs=enterprise.local_customs))
     assign_pair(enterprise=enterprise, coordinators=[first, second], on=on)
     enterprise.refresh_from_db()
     return enterprise, first, second
@@ -189,7 +193,7 @@ def restore_reference_data() -> None:
                 continue
             for operation in loader.graph.nodes[key].operations:
                 if isinstance(operation, RunPython):
-                    operation.code(registry, None)
+                    operation.code(registry, None)  # type: ignore[arg-type]  # the global registry serves
     finally:
         for config in registry.get_app_configs():
             config.models_module = saved[config.label]

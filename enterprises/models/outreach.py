@@ -17,6 +17,7 @@ DOMAIN notes (our readings):
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -79,7 +80,7 @@ class Audience(models.Model):
     @classmethod
     def reaching(cls, enterprise) -> Q:
         """A filter on this model: the rows whose audience includes ``enterprise`` (no Python loop)."""
-        through = cls.audience_ratings.through
+        through: Any = cls.audience_ratings.through  # the auto-created m2m model (stubs: type[Model])
         owner = through._meta.get_field(cls._meta.model_name).attname
         any_rating = ~Exists(through.objects.filter(**{owner: OuterRef("pk")}))
         its_rating = Exists(

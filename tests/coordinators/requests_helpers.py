@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -33,11 +34,11 @@ class Setup:
 
 
 def make_setup(office: LocalCustoms | None = None) -> Setup:
-    office = office or LocalCustomsFactory()
+    office = office or cast(LocalCustoms, LocalCustomsFactory())
     enterprise = rated_enterprise(local_customs=office, district=office.district)
-    a = CoordinatorFactory(local_customs=office)
-    b = CoordinatorFactory(local_customs=office)
-    spare = CoordinatorFactory(local_customs=office)
+    a = cast(Coordinator, CoordinatorFactory(local_customs=office))
+    b = cast(Coordinator, CoordinatorFactory(local_customs=office))
+    spare = cast(Coordinator, CoordinatorFactory(local_customs=office))
     coordination.assign_pair(enterprise=enterprise, coordinators=[a, b])
     contact = member(enterprise, Role.CONTACT_PERSON)
     staff = member(enterprise, Role.ENTERPRISE_STAFF)

@@ -5,6 +5,7 @@ tests/enterprises, tests/coordinators/test_core_*, tests/credit/test_core_*, tes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pytest
 from django.utils import translation
@@ -51,9 +52,9 @@ class World:
 
 def make_world() -> World:
     district = DistrictFactory()
-    office = LocalCustomsFactory(district=district)
-    other_office = LocalCustomsFactory(district=district)
-    foreign_office = LocalCustomsFactory()
+    office = cast(LocalCustoms, LocalCustomsFactory(district=district))
+    other_office = cast(LocalCustoms, LocalCustomsFactory(district=district))
+    foreign_office = cast(LocalCustoms, LocalCustomsFactory())
     management = DepartmentFactory(district=district, is_management_department=True)
     manager = customs_user(Role.MANAGER, office, department=management)
     manager.groups.add(*manager.groups.model.objects.filter(name=Role.CUSTOMS_OFFICER))
