@@ -152,7 +152,7 @@ def seed() -> None:
         )
         sql(
             f"""
-            INSERT INTO auth_user_groups (user_id, group_id)
+            INSERT INTO {User.groups.through._meta.db_table} (user_id, group_id)
             SELECT u.id, g.id FROM {usr} u, auth_group g
             WHERE u.username LIKE 'bench.cp.%%' AND g.name = 'contact_person'
             """

@@ -106,6 +106,7 @@ def rated_enterprise(
 class CoordinatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Coordinator
+        skip_postgeneration_save = True  # the hook saves the user, not the coordinator
 
     user = factory.SubFactory(UserFactory, roles=[Role.COORDINATOR])
     local_customs = factory.SubFactory(LocalCustomsFactory)
