@@ -39,7 +39,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def ensure_database() -> None:
@@ -209,14 +208,26 @@ def seed() -> None:
         sql("ANALYZE")
 
 
+class QueryCounter:
+    """Counts SQL statements (a request resets Django's own query log, so wrap execution instead)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def timed(label: str, func, repeat: int = REPEAT) -> None:
     durations, queries = [], 0
     for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
             start = time.perf_counter()
             outcome = func()
             durations.append((time.perf_counter() - start) * 1000)
-        queries = len(ctx.captured_queries)
+        queries = counter.count
     status = getattr(outcome, "status_code", "")
     print(
         f"  {label:<58} median {statistics.median(durations):8.1f} ms  max {max(durations):8.1f} ms  "

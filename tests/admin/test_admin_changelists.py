@@ -119,3 +119,33 @@ def test_history_page_of_another_districts_enterprise_is_404(client, world):
     assert client.get(reverse("admin:enterprises_enterprise_history", args=[foreign.pk])).status_code == 404
     home = world.enterprise()
     assert client.get(reverse("admin:enterprises_enterprise_history", args=[home.pk])).status_code == 200
+
+
+def test_customs_officer_sees_only_their_districts_requests_in_the_admin(client, db):
+    from coordinators.requests import services as requests
+    from portal.roles import Role
+    from tests.factories import LocalCustomsFactory, customs_user, member, paired_enterprise
+
+    mine, *_ = paired_enterprise()
+    other, *_ = paired_enterprise()
+    own_request = requests.file_request(
+        enterprise=mine,
+        author=member(mine),
+        service_type="consulting",
+        subject="本关区的申请",
+        description="d",
+    )
+    requests.file_request(
+        enterprise=other,
+        author=member(other),
+        service_type="consulting",
+        subject="外关区的申请",
+        description="d",
+    )
+    officer = customs_user(Role.CUSTOMS_OFFICER, LocalCustomsFactory(district=mine.district))
+    client.force_login(officer)
+    page = client.get("/admin/coordinators/coordinationrequest/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert own_request.subject in html
+    assert "外关区的申请" not in html
