@@ -200,7 +200,7 @@ def seed() -> None:
             FROM generate_series(1, %(n)s) AS i
             JOIN {ent} e ON e.id = (SELECT min(id) FROM {ent} WHERE uscc LIKE 'B%%') + (i %% %(ents)s)
             JOIN {mem} m ON m.enterprise_id = e.id AND m.ended_at IS NULL AND m.role = 'contact_person'
-            CROSS JOIN LATERAL (SELECT now() - ((i * 7919) %% (5 * 365 * 24)) * interval '1 hour' AS at) f
+            CROSS JOIN LATERAL (SELECT now() - ((i::bigint * 7919) %% (5 * 365 * 24)) * interval '1 hour' AS at) f
             """,
             {"n": REQUESTS, "ents": n},
         )
