@@ -18,7 +18,7 @@ from typing import TypeVar
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import assign_perm, remove_perm
 
-from portal.roles import Role
+from portal.roles import ENTERPRISE_ROLES, Role
 
 VIEW = "enterprises.view_enterprise"
 
@@ -61,11 +61,21 @@ def scope_enterprises(queryset: _QS, user) -> _QS:
     return queryset
 
 
-def visible_enterprise_ids(user) -> QuerySet:
-    """A subquery of the ids of enterprises ``user`` may see, for scoping other models."""
+def visible_enterprise_ids(user) -> QuerySet | list[int]:
+    """The ids of enterprises ``user`` may see, for scoping other models (``enterprise_id__in=...``).
+
+    An enterprise user sees at most their own enterprise (one active membership), so the ids are read
+    first and passed as a literal: nested in a query with many joins, the subquery made Postgres scan
+    every request to find one enterprise's (bench/: 0.9 s → milliseconds at 600k requests). Everyone else
+    gets a subquery, which stays bounded however many enterprises a district has.
+    """
     from .models import Enterprise
 
-    return Enterprise.objects.visible_to(user).values("pk")
+    scoped = Enterprise.objects.visible_to(user).values("pk")
+    roles = user.roles if user is not None and user.is_authenticated else frozenset()
+    if roles and roles <= ENTERPRISE_ROLES:
+        return list(scoped.values_list("pk", flat=True))
+    return scoped
 
 
 def can_view_enterprise(user, enterprise) -> bool:
