@@ -165,36 +165,3 @@ def paired_enterprise(*, on: datetime.date | None = None, **kwargs):
     assign_pair(enterprise=enterprise, coordinators=[first, second], on=on)
     enterprise.refresh_from_db()
     return enterprise, first, second
-
-
-OUR_APPS = ("portal", "enterprises", "coordinators", "credit", "appeals")
-
-
-def restore_reference_data() -> None:
-    """Transactional tests (live server, real workers, threads) end with a flush that empties every
-    table, including the rows our data migrations create (role groups, regimes, holidays, beat
-    schedules, group permissions). Call this at the start of such a test: it re-runs those data
-    migrations (our apps only, in migration order) when the rows are missing."""
-    from django.apps import apps as registry
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    if CreditRegime.objects.exists() and Group.objects.exists():
-        return
-    loader = MigrationLoader(connection)
-    plan: list = []
-    for leaf in loader.graph.leaf_nodes():
-        if leaf[0] in OUR_APPS:
-            plan.extend(key for key in loader.graph.forwards_plan(leaf) if key not in plan)
-    saved = {config.label: config.models_module for config in registry.get_app_configs()}
-    try:
-        for key in plan:
-            if key[0] not in OUR_APPS:
-                continue
-            for operation in loader.graph.nodes[key].operations:
-                if isinstance(operation, RunPython):
-                    operation.code(registry, None)  # type: ignore[arg-type]  # the global registry serves
-    finally:
-        for config in registry.get_app_configs():
-            config.models_module = saved[config.label]

@@ -19,7 +19,6 @@ from credit.models import AbnormalListEntry, CreditEvent, CreditRating
 from enterprises import services
 from enterprises.models import RegistrationChange
 from portal.roles import Role
-from tests.enterprises.world import english  # noqa: F401  (autouse: messages in English)
 from tests.factories import member
 
 ENTERPRISES = "admin:enterprises_enterprise_changelist"

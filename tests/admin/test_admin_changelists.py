@@ -6,7 +6,6 @@ from django.urls import reverse
 from coordinators.models import Coordinator
 from credit.models import CreditEvent
 from enterprises.models import Enterprise
-from tests.enterprises.world import english  # noqa: F401  (autouse: messages in English)
 
 
 def _count_queries(client, url, django_assert_max_num_queries, limit=40):

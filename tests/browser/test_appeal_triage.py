@@ -7,7 +7,7 @@ import pytest
 
 from appeals.models import Appeal
 from portal.roles import Role
-from tests.factories import PASSWORD, customs_user, member, paired_enterprise, restore_reference_data
+from tests.factories import PASSWORD, customs_user, member, paired_enterprise
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,6 @@ def sign_in(page, base_url, username):
 
 
 def test_an_officer_triages_an_appeal_end_to_end(page, live_server, artifacts, settings, tmp_path):
-    restore_reference_data()
     settings.MEDIA_ROOT = str(tmp_path)
     enterprise, *_ = paired_enterprise()
     contact = member(enterprise, username="appeal-contact")

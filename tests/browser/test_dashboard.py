@@ -20,30 +20,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture
-def migrated_data():
-    """Put back the rows migrations write (content types and permissions, role groups, credit regimes).
-
-    A transactional test run earlier flushes every table; ``serialized_rollback`` restores them only
-    while Django's connection object is the one created at setup, and the session-scoped Playwright
-    browser (set up before this test's database fixture) runs the test in another context, so the
-    restore is skipped. Reported in the helper's notes; this keeps the test independent of test order.
-    """
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.models import Group
-    from django.core.management.sql import emit_post_migrate_signal
-
-    from credit.models import CreditRegime
-
-    if Group.objects.exists() and CreditRegime.objects.exists():
-        return
-    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    importlib.import_module("portal.migrations.0002_role_groups").create_groups(apps, None)
-    importlib.import_module("credit.migrations.0003_regimes_and_standard").load(apps, None)
-
-
 def sign_in(page, base_url, username):
     page.goto(f"{base_url}/accounts/login/")
     page.select_option("#language-select", "en")
@@ -54,7 +30,7 @@ def sign_in(page, base_url, username):
     page.wait_for_load_state()
 
 
-def test_manager_filters_the_dashboard_and_downloads_exports(migrated_data, page, live_server, artifacts):
+def test_manager_filters_the_dashboard_and_downloads_exports(page, live_server, artifacts):
     airport = LocalCustomsFactory(name_en="Airport Customs")
     harbour = LocalCustomsFactory(district=airport.district, name_en="Harbour Customs")
     heavy, b, c, _d = (CoordinatorFactory(local_customs=airport) for _ in range(4))

@@ -11,7 +11,6 @@ from coordinators.models import Coordinator, DisqualificationGround, PairAssignm
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.roles import Role
 from tests.enterprises.world import (
-    english,  # noqa: F401  (autouse: messages in English)
     make_world,
 )
 from tests.factories import UserFactory, customs_user

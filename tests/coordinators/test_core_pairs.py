@@ -11,7 +11,6 @@ from coordinators.models import Coordinator, PairAssignment, RecusalReason
 from enterprises import permissions
 from portal.exceptions import ConflictError
 from tests.enterprises.world import (
-    english,  # noqa: F401  (autouse: messages in English)
     make_world,
 )
 

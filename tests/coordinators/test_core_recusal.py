@@ -8,7 +8,6 @@ from coordinators.models import PairAssignment, Recusal, RecusalReason
 from enterprises import permissions
 from portal.exceptions import ConflictError, DomainError
 from tests.enterprises.world import (
-    english,  # noqa: F401  (autouse: messages in English)
     make_world,
 )
 

@@ -15,7 +15,7 @@ from credit import abnormal, jobs
 from credit.models import AbnormalListEntry, AbnormalListIdentification, CreditEvent, CreditEventReason
 from portal.exceptions import ConflictError, DomainError
 from portal.models import Notification
-from tests.factories import customs_user, member, paired_enterprise, rated_enterprise, restore_reference_data
+from tests.factories import customs_user, member, paired_enterprise, rated_enterprise
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -114,7 +114,6 @@ def test_a_crash_mid_batch_keeps_finished_batches_and_the_rerun_completes_the_re
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_record_one_event_per_entry():
-    restore_reference_data()
     entries = [long_listed_enterprise(95)[1] for _ in range(4)]
     barrier = threading.Barrier(2)
     errors = []

@@ -10,7 +10,6 @@ from coordinators.models import PairAssignment
 from credit import services
 from credit.models import AbnormalListEntry, CreditEvent, CreditEventReason, CreditRating, CreditRegime
 from tests.enterprises.world import (
-    english,  # noqa: F401  (autouse: messages in English)
     make_world,
 )
 from tests.factories import EnterpriseFactory, rated_enterprise

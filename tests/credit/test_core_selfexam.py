@@ -11,7 +11,6 @@ from credit.models import Judgement, SelfExamination, StandardItem
 from enterprises.models import Enterprise
 from portal.exceptions import PermissionDeniedError
 from tests.enterprises.world import (
-    english,  # noqa: F401  (autouse: messages in English)
     make_world,
 )
 from tests.factories import member

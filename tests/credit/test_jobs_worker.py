@@ -11,14 +11,9 @@ from django_celery_beat.models import PeriodicTask
 
 from credit.models import AbnormalListEntry, CreditEvent, CreditEventReason
 from credit.tasks import identify_long_listed, send_recertification_reminders
-from tests.factories import rated_enterprise, restore_reference_data
+from tests.factories import rated_enterprise
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    restore_reference_data()
 
 
 def test_the_abnormal_list_job_runs_in_a_real_worker_and_a_second_run_changes_nothing(celery_worker_session):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.enterprises.world import english, make_world  # noqa: F401  (english is autouse)
+from tests.enterprises.world import make_world
 
 
 @pytest.fixture

@@ -7,9 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-import pytest
-from django.utils import translation
-
 from coordinators import services as coordination
 from portal.models import LocalCustoms, User
 from portal.roles import Role
@@ -67,11 +64,3 @@ def make_world() -> World:
         manager=manager,
         foreign_officer=customs_user(Role.CUSTOMS_OFFICER, foreign_office),
     )
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """The core tests read the services' messages in English (the portal's default is Chinese)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
