@@ -22,7 +22,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coordinators.models import DisqualificationGround
-from enterprises.admin_helpers import ReadOnlyInline, confirmation_page, domain_error, is_confirmed, too_many
+from enterprises.admin_helpers import (
+    ReadOnlyInline,
+    bulk_action_with_form,
+    confirmation_page,
+    domain_error,
+    is_confirmed,
+)
 from portal.exceptions import DomainError
 from portal.models import User
 from portal.roles import Role
@@ -320,73 +326,38 @@ class AppealAdmin(admin.ModelAdmin):
 
     # --- actions (bulk, with a confirmation page; each calls the service per appeal) -------------------
 
-    def _apply(self, request, appeals, call) -> int:
-        done = 0
-        for appeal in appeals:
-            try:
-                call(appeal)
-            except DomainError as exc:
-                domain_error(self, request, exc, prefix=str(appeal))
-            else:
-                done += 1
-        return done
-
     @admin.action(description=_("Assign to an officer"), permissions=["triage"])
     def assign_selected(self, request, queryset):
-        if too_many(self, request, queryset):
-            return None
-        form = AssignForm(request.POST if is_confirmed(request) else None, actor=request.user)
-        if is_confirmed(request) and form.is_valid():
-            officer = form.cleaned_data["officer"]
-            done = self._apply(
-                request,
-                list(queryset),
-                lambda appeal: services.assign_appeal(appeal=appeal, officer=officer, actor=request.user),
-            )
-            if done:
-                self.message_user(
-                    request,
-                    gettext("Assigned %(n)d appeals to %(officer)s.") % {"n": done, "officer": officer},
-                    messages.SUCCESS,
-                )
-            return None
-        return confirmation_page(
+        return bulk_action_with_form(
             self,
             request,
             queryset,
+            form=lambda data: AssignForm(data, actor=request.user),
+            call=lambda appeal, data: services.assign_appeal(
+                appeal=appeal, officer=data["officer"], actor=request.user
+            ),
+            success=lambda n, data: (
+                gettext("Assigned %(n)d appeals to %(officer)s.") % {"n": n, "officer": data["officer"]}
+            ),
             title=gettext("Assign appeals"),
-            form=form,
             submit_label=gettext("Assign"),
         )
 
     @admin.action(description=_("Decide or forward to the Management Department"), permissions=["triage"])
     def decide_selected(self, request, queryset):
-        if too_many(self, request, queryset):
-            return None
-        form = DecideForm(request.POST if is_confirmed(request) else None)
-        if is_confirmed(request) and form.is_valid():
-            data = form.cleaned_data
-            done = self._apply(
-                request,
-                list(queryset),
-                lambda appeal: services.decide_appeal(
-                    appeal=appeal, outcome=data["outcome"], reasons=data["reasons"], actor=request.user
-                ),
-            )
-            if done:
-                self.message_user(
-                    request,
-                    gettext("%(n)d appeals: %(outcome)s.")
-                    % {"n": done, "outcome": AppealOutcome(data["outcome"]).label},
-                    messages.SUCCESS,
-                )
-            return None
-        return confirmation_page(
+        return bulk_action_with_form(
             self,
             request,
             queryset,
+            form=DecideForm,
+            call=lambda appeal, data: services.decide_appeal(
+                appeal=appeal, outcome=data["outcome"], reasons=data["reasons"], actor=request.user
+            ),
+            success=lambda n, data: (
+                gettext("%(n)d appeals: %(outcome)s.")
+                % {"n": n, "outcome": AppealOutcome(data["outcome"]).label}
+            ),
             title=gettext("Decide appeals"),
-            form=form,
             submit_label=gettext("Record the decision"),
             template="admin/appeals/appeal/decide.html",
         )

@@ -20,10 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.admin_helpers import (
     AppendOnlyAdminMixin,
-    confirmation_page,
-    domain_error,
-    is_confirmed,
-    too_many,
+    bulk_action_with_form,
 )
 from enterprises.models import Enterprise
 from portal.exceptions import DomainError
@@ -50,18 +47,6 @@ class ScopedToEnterprisesMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def _apply(modeladmin, request, objects, call) -> int:
-    done = 0
-    for obj in objects:
-        try:
-            call(obj)
-        except DomainError as exc:
-            domain_error(modeladmin, request, exc, prefix=str(obj))
-        else:
-            done += 1
-    return done
 
 
 # --- The abnormal list ----------------------------------------------------------------------------------
@@ -166,32 +151,16 @@ class AbnormalListEntryAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Remove from the list (state the cure)"), permissions=["remove"])
     def remove_selected(self, request, queryset):
-        if too_many(self, request, queryset):
-            return None
-        form = CureForm(request.POST if is_confirmed(request) else None)
-        if is_confirmed(request) and form.is_valid():
-            data = form.cleaned_data
-            done = _apply(
-                self,
-                request,
-                list(queryset.select_related("enterprise")),
-                lambda entry: abnormal.remove_from_list(
-                    entry=entry, cure=data["cure"], removed_on=data["removed_on"], actor=request.user
-                ),
-            )
-            if done:
-                self.message_user(
-                    request,
-                    gettext("Removed %(n)d entries from the abnormal list.") % {"n": done},
-                    messages.SUCCESS,
-                )
-            return None
-        return confirmation_page(
+        return bulk_action_with_form(
             self,
             request,
-            queryset,
+            queryset.select_related("enterprise"),
+            form=CureForm,
+            call=lambda entry, data: abnormal.remove_from_list(
+                entry=entry, cure=data["cure"], removed_on=data["removed_on"], actor=request.user
+            ),
+            success=lambda n, data: gettext("Removed %(n)d entries from the abnormal list.") % {"n": n},
             title=gettext("Remove from the abnormal list"),
-            form=form,
             submit_label=gettext("Remove"),
         )
 
@@ -272,59 +241,31 @@ class AnnualReportCandidateAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Confirm: put on the abnormal list"), permissions=["decide"])
     def confirm_selected(self, request, queryset):
-        if too_many(self, request, queryset):
-            return None
-        form = DecisionNoteForm(request.POST if is_confirmed(request) else None)
-        if is_confirmed(request) and form.is_valid():
-            done = _apply(
-                self,
-                request,
-                list(queryset.select_related("enterprise")),
-                lambda c: annual_reports.confirm_candidate(
-                    candidate=c, actor=request.user, note=form.cleaned_data["note"]
-                ),
-            )
-            if done:
-                self.message_user(
-                    request,
-                    gettext("%(n)d enterprises put on the abnormal list.") % {"n": done},
-                    messages.SUCCESS,
-                )
-            return None
-        return confirmation_page(
+        return bulk_action_with_form(
             self,
             request,
-            queryset,
+            queryset.select_related("enterprise"),
+            form=DecisionNoteForm,
+            call=lambda candidate, data: annual_reports.confirm_candidate(
+                candidate=candidate, actor=request.user, note=data["note"]
+            ),
+            success=lambda n, data: gettext("%(n)d enterprises put on the abnormal list.") % {"n": n},
             title=gettext("Put these enterprises on the abnormal list"),
-            form=form,
             submit_label=gettext("Confirm"),
         )
 
     @admin.action(description=_("Dismiss (with a note)"), permissions=["decide"])
     def dismiss_selected(self, request, queryset):
-        if too_many(self, request, queryset):
-            return None
-        form = DismissForm(request.POST if is_confirmed(request) else None)
-        if is_confirmed(request) and form.is_valid():
-            done = _apply(
-                self,
-                request,
-                list(queryset.select_related("enterprise")),
-                lambda c: annual_reports.dismiss_candidate(
-                    candidate=c, actor=request.user, note=form.cleaned_data["note"]
-                ),
-            )
-            if done:
-                self.message_user(
-                    request, gettext("%(n)d candidates dismissed.") % {"n": done}, messages.SUCCESS
-                )
-            return None
-        return confirmation_page(
+        return bulk_action_with_form(
             self,
             request,
-            queryset,
+            queryset.select_related("enterprise"),
+            form=DismissForm,
+            call=lambda candidate, data: annual_reports.dismiss_candidate(
+                candidate=candidate, actor=request.user, note=data["note"]
+            ),
+            success=lambda n, data: gettext("%(n)d candidates dismissed.") % {"n": n},
             title=gettext("Dismiss candidates"),
-            form=form,
             submit_label=gettext("Dismiss"),
         )
 
@@ -390,28 +331,25 @@ class RepairApplicationAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
         return request.user.has_perm("credit.change_repairapplication")
 
     def _decide(self, request, queryset, *, granted: bool):
-        if too_many(self, request, queryset, limit=20):
-            return None
-        form = RepairDecisionForm(request.POST if is_confirmed(request) else None)
-        if is_confirmed(request) and form.is_valid():
-            done = _apply(
-                self,
-                request,
-                list(queryset.select_related("enterprise")),
-                lambda a: repair.decide_repair(
-                    application=a, granted=granted, reasons=form.cleaned_data["reasons"], actor=request.user
-                ),
-            )
-            if done:
-                message = (
-                    gettext("%(n)d applications granted: the enterprises are repaired.")
-                    if granted
-                    else gettext("%(n)d applications refused.")
-                )
-                self.message_user(request, message % {"n": done}, messages.SUCCESS)
-            return None
         title = gettext("Grant credit repair") if granted else gettext("Refuse credit repair")
-        return confirmation_page(self, request, queryset, title=title, form=form, submit_label=title)
+        message = (
+            gettext("%(n)d applications granted: the enterprises are repaired.")
+            if granted
+            else gettext("%(n)d applications refused.")
+        )
+        return bulk_action_with_form(
+            self,
+            request,
+            queryset.select_related("enterprise"),
+            form=RepairDecisionForm,
+            call=lambda application, data: repair.decide_repair(
+                application=application, granted=granted, reasons=data["reasons"], actor=request.user
+            ),
+            success=lambda n, data: message % {"n": n},
+            title=title,
+            submit_label=title,
+            limit=20,
+        )
 
     @admin.action(description=_("Grant credit repair"), permissions=["decide"])
     def grant_selected(self, request, queryset):

@@ -86,6 +86,52 @@ def confirmation_page(
     )
 
 
+def apply_each(modeladmin, request, objects, call) -> int:
+    """Call the service for each object; a refusal becomes an error message naming the object."""
+    done = 0
+    for obj in objects:
+        try:
+            call(obj)
+        except DomainError as exc:
+            domain_error(modeladmin, request, exc, prefix=str(obj))
+        else:
+            done += 1
+    return done
+
+
+def bulk_action_with_form(
+    modeladmin,
+    request,
+    queryset,
+    *,
+    form,
+    call,
+    success,
+    title: str,
+    submit_label: str,
+    limit: int = MAX_SELECTION,
+    template: str = CONFIRM_TEMPLATE,
+):
+    """The one shape of a bulk action: a bounded selection, a form on a confirmation page, then the
+    service for each object and one success message.
+
+    ``form(data)`` builds the form (``data`` is None on the first visit); ``call(obj, cleaned_data)`` runs
+    the service; ``success(n, cleaned_data)`` words the message for ``n`` objects done.
+    """
+    if too_many(modeladmin, request, queryset, limit):
+        return None
+    bound = form(request.POST if is_confirmed(request) else None)
+    if is_confirmed(request) and bound.is_valid():
+        data = bound.cleaned_data
+        done = apply_each(modeladmin, request, list(queryset), lambda obj: call(obj, data))
+        if done:
+            modeladmin.message_user(request, success(done, data), messages.SUCCESS)
+        return None
+    return confirmation_page(
+        modeladmin, request, queryset, title=title, form=bound, submit_label=submit_label, template=template
+    )
+
+
 class ScopedHistoryAdminMixin:
     """simple-history's admin, but scoped and read-only.
 
