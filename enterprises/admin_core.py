@@ -26,9 +26,11 @@ from portal.models import User
 
 from . import services
 from .admin_helpers import (
+    MAX_SELECTION,
     AppendOnlyAdminMixin,
     ReadOnlyInline,
     ScopedHistoryAdminMixin,
+    bulk_action_with_form,
     confirmation_page,
     domain_error,
     exactly_one,
@@ -617,43 +619,28 @@ class RegistrationChangeAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         return request.user.has_perm("enterprises.change_registrationchange")
 
     def _decide(self, request, queryset, *, accept: bool):
-        if too_many(self, request, queryset):
-            return None
-        changes = list(queryset.select_related("enterprise", "submitted_by"))
-        if is_confirmed(request):
-            form = DecisionForm(request.POST)
-            if form.is_valid():
-                done = 0
-                for change in changes:
-                    try:
-                        services.decide_registration_change(
-                            change=change, actor=request.user, accept=accept, note=form.cleaned_data["note"]
-                        )
-                        done += 1
-                    except DomainError as exc:
-                        domain_error(self, request, exc, prefix=str(change))
-                if done:
-                    text = (
-                        gettext("Accepted %(n)d registration changes.")
-                        if accept
-                        else gettext("Rejected %(n)d registration changes.")
-                    )
-                    self.message_user(request, text % {"n": done}, messages.SUCCESS)
-                return None
-        else:
-            form = DecisionForm()
-        return confirmation_page(
+        changes = queryset.select_related("enterprise", "submitted_by")
+        message = (
+            gettext("Accepted %(n)d registration changes.")
+            if accept
+            else gettext("Rejected %(n)d registration changes.")
+        )
+        return bulk_action_with_form(
             self,
             request,
-            queryset,
+            changes,
+            form=DecisionForm,
+            call=lambda change, data: services.decide_registration_change(
+                change=change, actor=request.user, accept=accept, note=data["note"]
+            ),
+            success=lambda n, data: message % {"n": n},
             title=gettext("Accept registration changes")
             if accept
             else gettext("Reject registration changes"),
-            template="admin/enterprises/registrationchange/decide.html",
-            form=form,
-            changes=[(change, changes_table(change)) for change in changes],
-            accept=accept,
             submit_label=gettext("Accept") if accept else gettext("Reject"),
+            template="admin/enterprises/registrationchange/decide.html",
+            changes=[(change, changes_table(change)) for change in changes[:MAX_SELECTION]],
+            accept=accept,
         )
 
     @admin.action(description=_("Accept the selected registration changes"), permissions=["decide"])

@@ -111,6 +111,7 @@ def bulk_action_with_form(
     submit_label: str,
     limit: int = MAX_SELECTION,
     template: str = CONFIRM_TEMPLATE,
+    **context,
 ):
     """The one shape of a bulk action: a bounded selection, a form on a confirmation page, then the
     service for each object and one success message.
@@ -128,7 +129,14 @@ def bulk_action_with_form(
             modeladmin.message_user(request, success(done, data), messages.SUCCESS)
         return None
     return confirmation_page(
-        modeladmin, request, queryset, title=title, form=bound, submit_label=submit_label, template=template
+        modeladmin,
+        request,
+        queryset,
+        title=title,
+        form=bound,
+        submit_label=submit_label,
+        template=template,
+        **context,
     )
 
 
