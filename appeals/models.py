@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.models import DecisionRecord
+
 
 class AppealType(models.TextChoices):
     CREDIT_DECISION = "credit_decision", _("Credit decision")
@@ -65,7 +67,7 @@ class AppealQuerySet(models.QuerySet):
         return self.open().filter(due_at__lt=now or timezone.now())
 
 
-class Appeal(models.Model):
+class Appeal(DecisionRecord):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.PROTECT,
@@ -133,15 +135,6 @@ class Appeal(models.Model):
     )
     outcome = models.CharField(_("decision"), max_length=20, choices=AppealOutcome.choices, blank=True)
     decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     disqualification = models.ForeignKey(
         "coordinators.Disqualification",
         on_delete=models.PROTECT,

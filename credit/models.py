@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import BilingualNameMixin
+from portal.models import BilingualNameMixin, DecisionRecord
 
 
 class CreditRegime(BilingualNameMixin):
@@ -415,7 +415,7 @@ class AnnualReport(models.Model):
         return f"{self.enterprise} {self.year}"
 
 
-class AnnualReportCandidate(models.Model):
+class AnnualReportCandidate(DecisionRecord):
     """An enterprise that missed the annual-report deadline: a candidate for the abnormal list that an
     officer confirms (then it is listed) or dismisses. One per enterprise and year."""
 
@@ -433,15 +433,6 @@ class AnnualReportCandidate(models.Model):
     year = models.PositiveSmallIntegerField(_("report year"))
     found_on = models.DateField(_("found on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     abnormal_entry = models.OneToOneField(
         AbnormalListEntry,
@@ -541,7 +532,7 @@ class UntrustworthyFinding(models.Model):
         return f"{self.event_id}: {self.get_cause_display()}"
 
 
-class RepairApplication(models.Model):
+class RepairApplication(DecisionRecord):
     """An untrustworthy enterprise applies for credit repair; an officer decides."""
 
     class Status(models.TextChoices):
@@ -563,15 +554,6 @@ class RepairApplication(models.Model):
     )
     applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
     credit_event = models.OneToOneField(
         CreditEvent,

@@ -36,6 +36,26 @@ class BilingualNameMixin(models.Model):
         return self.name_zh
 
 
+class DecisionRecord(models.Model):
+    """Who decided a submission (appeal, registration change, transfer, candidate, repair) and when.
+
+    The decision's wording (outcome, note, reasons) stays on each model: it differs from one to another.
+    """
+
+    decided_by = models.ForeignKey(
+        "portal.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class District(BilingualNameMixin):
     """A customs district (直属海关), e.g. Beijing Customs."""
 

@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.models import DecisionRecord
+
 from ..requests.storage import private_storage
 
 
@@ -490,7 +492,7 @@ class RequestAttachment(models.Model):
         return self.original_name
 
 
-class RequestTransfer(models.Model):
+class RequestTransfer(DecisionRecord):
     """A transfer of a request to another local customs office or department (first-consulting
     responsibility: the first office stays responsible until the receiving one accepts)."""
 
@@ -540,15 +542,6 @@ class RequestTransfer(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
     class Meta:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from portal.models import DecisionRecord
 from portal.roles import Role
 
 from ..validators import validate_customs_code, validate_uscc
@@ -184,7 +185,7 @@ class Membership(models.Model):
         return self.ended_at is None
 
 
-class RegistrationChange(models.Model):
+class RegistrationChange(DecisionRecord):
     """An enterprise proposes changed registration data; customs accepts or rejects it."""
 
     class Status(models.TextChoices):
@@ -217,15 +218,6 @@ class RegistrationChange(models.Model):
     changes = models.JSONField(_("changes"), help_text=_("{field: [before, after]}"))
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
     class Meta:
