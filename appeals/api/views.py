@@ -23,6 +23,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = AppealOutputSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    lookup_value_regex = r"\d+"  # a non-numeric id is a 404, never a 500
 
     def get_queryset(self):
         return Appeal.objects.visible_to(self.request.user).prefetch_related(

@@ -27,6 +27,7 @@ class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     serializer_class = s.RequestListOutput
     queryset = CoordinationRequest.objects.none()
     filter_backends: list = []
+    lookup_value_regex = r"\d+"  # a non-numeric id is a 404, never a 500
 
     def get_queryset(self):
         qs = selectors.requests_for(self.request.user)

@@ -243,3 +243,9 @@ def test_swagger_ui_loads_with_local_static_only(client, s):
     assert "swagger" in page.lower()
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert sources and all(not src.startswith(("http://", "https://", "//")) for src in sources)
+
+
+@pytest.mark.parametrize("url", ["/api/requests/None/", "/api/requests/abc/messages/", "/api/appeals/x/"])
+def test_a_non_numeric_id_is_a_404_not_a_500(client, s, url):
+    login(client, s.contact)
+    assert client.get(url).status_code == 404
