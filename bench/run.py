@@ -188,7 +188,7 @@ def seed() -> None:
                                filed_at, status_changed_at, first_office_id, responsible_office_id,
                                first_response_due, resolution_due, paused_working_days, resolution_summary,
                                rating_comment, resolved_at, closed_at, first_responded_at)
-            SELECT e.id, (ARRAY['policy_consulting','appeals','difficult_problems','opinions','compliance_guidance',
+            SELECT e.id, (ARRAY['consulting','appeals','difficult_problems','opinions','standards_guidance',
                                 'cooperation_guidance','other'])[1 + i %% 7],
                    '关于进口货物归类与退税的咨询 ' || i, '基准数据', 'normal',
                    CASE WHEN i %% 50 = 0 THEN 'submitted' WHEN i %% 50 = 1 THEN 'in_progress' ELSE 'closed' END,
