@@ -21,8 +21,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from appeals import services
+from appeals.models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus
 from coordinators.models import DisqualificationGround
-from enterprises.admin_helpers import (
+from portal.admin.toolkit import (
     ReadOnlyInline,
     bulk_action_with_form,
     confirmation_page,
@@ -32,9 +34,6 @@ from enterprises.admin_helpers import (
 from portal.exceptions import DomainError
 from portal.models import User
 from portal.roles import Role
-
-from . import services
-from .models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus
 
 
 class OverdueFilter(admin.SimpleListFilter):

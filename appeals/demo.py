@@ -8,16 +8,16 @@ import datetime
 
 from django.utils import timezone
 
+from appeals import services
+from appeals.models import Appeal
+from coordinators.models import Coordinator
+from enterprises.models import Enterprise
+from portal.models import User
+
 DEMO_MARK = "（演示）"
 
 
 def load(ctx) -> None:
-    from coordinators.models import Coordinator
-    from enterprises.models import Enterprise
-    from portal.models import User
-
-    from . import services
-    from .models import Appeal
 
     enterprise = Enterprise.objects.filter(name_zh="北京华贸国际物流有限公司").first()
     contact = User.objects.filter(username="contact.bj").first()

@@ -5,28 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from appeals.models import AppealType
+from appeals.services import conduct_coordinators
 from coordinators.models import Coordinator
 from credit.models import AbnormalListEntry, CreditEvent
-
-from . import conf
-from .models import AppealType
-from .services import conduct_coordinators
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+from portal.forms import MultipleFileField
 
 
 class AppealForm(forms.Form):
@@ -62,11 +45,6 @@ class AppealForm(forms.Form):
         ).select_related("to_rating")
         self.fields["abnormal_entry"].queryset = AbnormalListEntry.objects.filter(enterprise=enterprise)
         self.fields["coordinator"].queryset = conduct_coordinators(enterprise)
-        self.fields["attachments"].help_text = _("Up to %(n)s files of %(mb)s MB each: %(types)s.") % {
-            "n": conf.attachments_per_appeal(),
-            "mb": conf.attachment_max_bytes() // (1024 * 1024),
-            "types": ", ".join(conf.attachment_extensions()),
-        }
         for name, field in self.fields.items():
             if name != "attachments":
                 field.widget.attrs.setdefault(

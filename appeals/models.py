@@ -15,8 +15,6 @@ DOMAIN notes (our readings, tested in tests/appeals/):
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -26,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import DecisionRecord
+from portal.scoping import Scope, ScopedQuerySet, ScopeRule
+from portal.uploads import PrivateFile
 
 
 class AppealType(models.TextChoices):
@@ -53,12 +53,9 @@ class AppealOutcome(models.TextChoices):
     FORWARDED = "forwarded", _("Forwarded to the Management Department")
 
 
-class AppealQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AppealQuerySet:
-        """Only the appeals ``user`` may see (the integrity-channel rule lives in ``appeals.permissions``)."""
-        from .permissions import scope_appeals
-
-        return scope_appeals(self, user)
+class AppealQuerySet(ScopedQuerySet):
+    """``visible_to(user)`` (``portal.scoping`` narrowed by ``Appeal.scope_restrict``) and the appeal's
+    own filters."""
 
     def open(self) -> AppealQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -146,6 +143,23 @@ class Appeal(DecisionRecord):
 
     history = HistoricalRecords()
     objects = AppealQuerySet.as_manager()
+    scope_rule = ScopeRule()
+
+    @classmethod
+    def scope_restrict(cls, scope: Scope, prefix: str = "") -> Q:
+        """The integrity channel: an appeal about a coordinator's conduct is seen only by the filing
+        enterprise's members and its district's Management Department — never by the coordinator
+        concerned, whatever other role they hold."""
+        conduct = Q(**{f"{prefix}appeal_type": AppealType.COORDINATOR_CONDUCT})
+        allowed = Q(pk__in=[])
+        if scope.member_enterprise_ids:
+            allowed |= Q(**{f"{prefix}enterprise_id__in": sorted(scope.member_enterprise_ids)})
+        if scope.management_district_id:
+            allowed |= Q(**{f"{prefix}district_id": scope.management_district_id})
+        q = ~conduct | (conduct & allowed)
+        if scope.coordinator_id:
+            q &= ~(conduct & Q(**{f"{prefix}coordinator_id": scope.coordinator_id}))
+        return q
 
     class Meta:
         verbose_name = _("appeal")
@@ -191,24 +205,18 @@ class Appeal(DecisionRecord):
         return self.is_open and self.due_at < timezone.now()
 
 
-def attachment_path(instance: AppealAttachment, filename: str) -> str:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"appeals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+class AppealAttachment(PrivateFile):
+    """A file of an appeal (portal.uploads): checked by content, private, served by a checked view."""
 
+    scope_rule = ScopeRule(via="appeal")
 
-class AppealAttachment(models.Model):
-    """A file of an appeal. Stored under MEDIA_ROOT with a random name; served only by a checked view."""
+    UPLOAD_PREFIX = "appeals"
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("appeal")
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appeal attachment")
@@ -216,12 +224,11 @@ class AppealAttachment(models.Model):
         ordering = ["uploaded_at", "id"]
         default_permissions = ("view",)
 
-    def __str__(self) -> str:
-        return self.original_name
-
 
 class AppealEvent(models.Model):
     """One change of an appeal: who, when, what. Append-only."""
+
+    scope_rule = ScopeRule(via="appeal")
 
     class Kind(models.TextChoices):
         FILED = "filed", _("Filed")
@@ -248,6 +255,8 @@ class AppealEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appeal event")

@@ -19,17 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from credit.recipients import lazy_format
+from appeals.access import can_triage, management_district_id
+from appeals.models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus, AppealType
+from coordination.models import CoordinationRequest, ServiceType
+from coordination.services import mark_converted_to_appeal
+from coordinators.models import Coordinator, PairAssignment
+from coordinators.services import disqualify
 from enterprises.models import Enterprise, Membership
+from enterprises.selectors import members
+from portal import uploads
+from portal.conf import appeal_deadline_working_days
 from portal.escalation import management_department_staff
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
-from portal.notifications import notify
+from portal.notifications import lazy_format, notify
 from portal.roles import Role
 from portal.workdays import deadline
-
-from . import conf
-from .models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus, AppealType
-from .permissions import can_triage, management_district_id
 
 if TYPE_CHECKING:
     from coordinators.models import Coordinator
@@ -62,7 +66,6 @@ class AppealError(DomainError):
 
 
 def _enterprise_users(appeal: Appeal):
-    from credit.recipients import members
 
     return members(appeal.enterprise)
 
@@ -93,26 +96,8 @@ def _may_be_told(user, appeal: Appeal) -> bool:
 # --- Filing ---------------------------------------------------------------------------------------------
 
 
-def validate_attachment(upload) -> None:
-    name = getattr(upload, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in conf.attachment_extensions():
-        raise AppealError(
-            _("%(name)s: files of this type are not accepted (allowed: %(types)s).")
-            % {"name": name, "types": ", ".join(conf.attachment_extensions())}
-        )
-    if upload.size > conf.attachment_max_bytes():
-        raise AppealError(
-            _("%(name)s is larger than %(mb)s MB.")
-            % {"name": name, "mb": round(conf.attachment_max_bytes() / 1024 / 1024, 1)}
-        )
-    if upload.size == 0:
-        raise AppealError(_("%(name)s is empty.") % {"name": name})
-
-
 def conduct_coordinators(enterprise):
     """The coordinators an enterprise can complain about: those of its past and present pairs."""
-    from coordinators.models import Coordinator, PairAssignment
 
     pairs = PairAssignment.objects.filter(enterprise=enterprise)
     ids = set(pairs.values_list("coordinator_a_id", flat=True)) | set(
@@ -156,11 +141,7 @@ def file_appeal(
         raise AppealError(_("That credit decision is not your enterprise's."))
     if abnormal_entry is not None and abnormal_entry.enterprise_id != enterprise.pk:
         raise AppealError(_("That abnormal-list entry is not your enterprise's."))
-    attachments = list(attachments)
-    if len(attachments) > conf.attachments_per_appeal():
-        raise AppealError(_("At most %(n)s files may be attached.") % {"n": conf.attachments_per_appeal()})
-    for upload in attachments:
-        validate_attachment(upload)
+    checked = uploads.check_uploads(attachments)
     now = timezone.now()
     appeal = Appeal.objects.create(
         enterprise=enterprise,
@@ -175,13 +156,11 @@ def file_appeal(
         coordinator=coordinator,
         filed_by=author,
         filed_at=now,
-        due_at=deadline(now, conf.deadline_working_days(appeal_type)),
+        due_at=deadline(now, appeal_deadline_working_days(appeal_type)),
         source_request_id=source_request_id,
     )
-    for upload in attachments:
-        AppealAttachment.objects.create(
-            appeal=appeal, file=upload, original_name=upload.name[:200], size=upload.size, uploaded_by=author
-        )
+    for item in checked:
+        AppealAttachment.from_checked(item, uploaded_by=author, appeal=appeal)
     AppealEvent.objects.create(
         appeal=appeal, kind=AppealEvent.Kind.FILED, to_status=appeal.status, actor=author, at=now
     )
@@ -313,7 +292,6 @@ def disqualify_from_appeal(
     *, appeal: Appeal, ground: str, evidence: str, actor, decided_on: datetime.date | None = None
 ):
     """The Management Department disqualifies the coordinator an integrity-channel appeal is about."""
-    from coordinators.services import disqualify
 
     appeal = _locked(appeal)
     if not appeal.is_integrity_channel:
@@ -353,8 +331,6 @@ def appeal_from_request(*, request, actor, appeal_type: str, note: str = "") -> 
     """Turn an "appeals" coordination request into an appeal filed in the enterprise's name (the author of
     the request); the request is closed as converted. Complaints about a coordinator are refused here:
     the enterprise files those itself, so that no coordinator handles them (integrity channel)."""
-    from coordinators.models import CoordinationRequest, ServiceType
-    from coordinators.requests.services import mark_converted_to_appeal
 
     if (
         not actor.is_customs_staff

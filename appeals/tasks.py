@@ -1,10 +1,12 @@
-"""Celery tasks of the appeals app: thin wrappers around appeals.jobs."""
+"""Celery tasks of the appeals app (thin wrappers) and the jobs ``manage.py run_job`` runs now."""
 
 from celery import shared_task
 
-from . import jobs
+from appeals import escalation
+
+JOBS = {"appeal-escalation": escalation.escalate_overdue_appeals}
 
 
 @shared_task(name="appeals.escalate_overdue_appeals", ignore_result=False)
 def escalate_overdue_appeals(outbox_id: int | None = None) -> dict:
-    return jobs.escalate_overdue_appeals().as_dict()
+    return escalation.escalate_overdue_appeals().as_dict()

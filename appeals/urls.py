@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from appeals import views
 
 app_name = "appeals"
 urlpatterns = [

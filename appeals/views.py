@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from enterprises.permissions import member_enterprise
+from appeals import services
+from appeals.forms import AppealForm, FromRequestForm
+from appeals.models import Appeal, AppealAttachment, AppealEvent
+from coordination.models import CoordinationRequest
+from enterprises.scoping import member_enterprise
+from portal import uploads
 from portal.exceptions import DomainError
 from portal.typing import AuthenticatedHttpRequest
-
-from . import services
-from .forms import AppealForm
-from .models import Appeal, AppealAttachment, AppealEvent
 
 PAGE_SIZE = 25
 
@@ -108,23 +109,13 @@ def appeal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(
-        AppealAttachment.objects.filter(appeal__in=Appeal.objects.visible_to(request.user).values("pk")),
-        pk=pk,
-    )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    attachment = get_object_or_404(AppealAttachment.objects.visible_to(request.user), pk=pk)
+    return uploads.file_response(attachment)
 
 
 @login_required
 def from_request(request: AuthenticatedHttpRequest, request_pk: int) -> HttpResponse:
     """Customs staff turn an "appeals" coordination request into an appeal (a confirmation form)."""
-    from coordinators.models import CoordinationRequest
-
-    from .forms import FromRequestForm
 
     if not request.user.is_customs_staff:
         return render(request, "403.html", status=403)

@@ -292,7 +292,7 @@ def main() -> None:
             + str(Enterprise.objects.values_list("rating_id", flat=True).first()),
             "admin: enterprises filtered by rating",
         ),
-        ("officer", "/admin/coordinators/coordinationrequest/", "admin: coordination requests (officer)"),
+        ("officer", "/admin/coordination/coordinationrequest/", "admin: coordination requests (officer)"),
         ("officer", "/admin/appeals/appeal/", "admin: appeals triage (officer)"),
         ("contact", "/enterprise/", "enterprise home (contact person)"),
         ("contact", "/coordination/requests/", "my requests (contact person)"),
@@ -302,7 +302,7 @@ def main() -> None:
             "/coordination/workspace/",
             f"coordinator workspace ({busy['n'] if busy else 0:,} enterprises)",
         ),
-        ("manager", "/coordination/dashboard/", "workload dashboard (manager, district)"),
+        ("manager", "/supervision/", "workload dashboard (manager, district)"),
         ("contact", "/coordination/answers/?q=退税", "published answers search (Chinese)"),
     ]
     for who, url, label in probes:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
@@ -13,12 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises import permissions
-from enterprises.models import Enterprise
-from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
-from portal.roles import Role
-
-from .models import (
+from coordinators.models import (
     Coordinator,
     Disqualification,
     DisqualificationGround,
@@ -26,6 +21,11 @@ from .models import (
     Recusal,
     RecusalReason,
 )
+from enterprises import scoping
+from enterprises.models import Enterprise
+from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.roles import Role
+from portal.scoping import grants_changed
 
 
 class AssignmentError(DomainError):
@@ -148,7 +148,7 @@ def _end_pair(pair: PairAssignment, *, reason: str, actor, on: datetime.date) ->
     pair.ended_by = actor
     pair.save(update_fields=["ended_on", "end_reason", "ended_by"])
     for coordinator in (pair.coordinator_a, pair.coordinator_b):
-        permissions.revoke_view(coordinator.user, pair.enterprise)
+        scoping.revoke(scoping.COORDINATE, coordinator.user, pair.enterprise)
 
 
 @transaction.atomic
@@ -194,7 +194,7 @@ def assign_pair(
         enterprise=enterprise, coordinator_a=a, coordinator_b=b, started_on=on, assigned_by=actor
     )
     for coordinator in (a, b):
-        permissions.grant_view(coordinator.user, enterprise)
+        scoping.grant(scoping.COORDINATE, coordinator.user, enterprise)
     return pair
 
 
@@ -252,7 +252,8 @@ def declare_recusal(
         reason_text=reason_text,
         declared_by=actor,
     )
-    permissions.revoke_view(coordinator.user, enterprise)
+    scoping.revoke(scoping.COORDINATE, coordinator.user, enterprise)
+    grants_changed()  # the recusal itself narrows the coordinator's scope
     outcome = RecusalOutcome(recusal=recusal)
     pair = (
         PairAssignment.objects.select_for_update()
@@ -330,31 +331,3 @@ def disqualify(
         )
     decision.enterprises_needing_pair.set([pair.enterprise_id for pair in pairs])
     return decision
-
-
-@dataclass
-class PairView:
-    """What an enterprise sees of its pair."""
-
-    pair: PairAssignment | None
-    coordinators: list[Coordinator] = field(default_factory=list)
-
-
-def current_pair(enterprise) -> PairAssignment | None:
-    return (
-        PairAssignment.objects.select_related(
-            "coordinator_a__user",
-            "coordinator_b__user",
-            "coordinator_a__local_customs",
-            "coordinator_b__local_customs",
-        )
-        .filter(enterprise=enterprise, ended_on__isnull=True)
-        .first()
-    )
-
-
-def enterprises_needing_pair():
-    """Advanced-certified enterprises without an active pair."""
-    return Enterprise.objects.filter(rating__gets_coordinators=True).exclude(
-        pk__in=PairAssignment.objects.filter(ended_on__isnull=True).values("enterprise_id")
-    )

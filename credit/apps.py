@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class CreditConfig(AppConfig):
     name = "credit"
     verbose_name = _("Credit")
+
+    def ready(self) -> None:
+        from credit.importing import RATING_COLUMNS
+        from enterprises.importing import register_columns
+        from portal.registry import Panel, enterprise_panels
+
+        register_columns(RATING_COLUMNS)
+
+        enterprise_panels.register(
+            Panel(
+                "credit-rating",
+                "credit/_panel_rating.html",
+                lambda request, enterprise: {"enterprise": enterprise, "rating": enterprise.rating},
+                order=10,
+            )
+        )

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from enterprises.models import EnterpriseOwned
 from portal.models import BilingualNameMixin, DecisionRecord
+from portal.scoping import ScopedQuerySet, ScopeRule
 
 
 class CreditRegime(BilingualNameMixin):
@@ -118,7 +120,7 @@ class CreditEventReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CreditEvent(models.Model):
+class CreditEvent(EnterpriseOwned):
     """One change of an enterprise's rating. Append-only; judged under the regime in force on its date."""
 
     enterprise = models.ForeignKey(
@@ -174,6 +176,7 @@ class CreditEvent(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "-effective_date", "-id"], name="credit_event_history"),
             models.Index(fields=["reason", "effective_date"], name="credit_event_reason_date"),
+            models.Index(fields=["district", "-effective_date", "-id"], name="credit_event_district"),
         ]
 
     def __str__(self) -> str:
@@ -186,7 +189,7 @@ class AbnormalReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AbnormalListEntry(models.Model):
+class AbnormalListEntry(EnterpriseOwned):
     """An enterprise on the abnormal business list. While an entry is open the rating can't be raised."""
 
     enterprise = models.ForeignKey(
@@ -240,6 +243,7 @@ class AbnormalListEntry(models.Model):
                 condition=models.Q(removed_on__isnull=True),
                 name="abnormal_open_by_date",
             ),
+            models.Index(fields=["district", "-listed_on", "-id"], name="abnormal_district"),
         ]
 
     def __str__(self) -> str:
@@ -285,7 +289,7 @@ class StandardItem(models.Model):
         return f"{self.code} {title}"
 
 
-class SelfExamination(models.Model):
+class SelfExamination(EnterpriseOwned):
     """An AEO enterprise's self-examination against the standard's items."""
 
     enterprise = models.ForeignKey(
@@ -303,19 +307,26 @@ class SelfExamination(models.Model):
         verbose_name = _("self-examination")
         verbose_name_plural = _("self-examinations")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["enterprise", "-submitted_at"], name="selfexam_latest")]
+        indexes = [
+            models.Index(fields=["enterprise", "-submitted_at"], name="selfexam_latest"),
+            models.Index(fields=["district", "-submitted_at"], name="selfexam_district"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.submitted_at:%Y-%m-%d}"
 
 
 class SelfExaminationAnswer(models.Model):
+    scope_rule = ScopeRule(via="examination")
+
     examination = models.ForeignKey(
         SelfExamination, on_delete=models.CASCADE, related_name="answers", verbose_name=_("self-examination")
     )
     item = models.ForeignKey(StandardItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
     judgement = models.CharField(_("judgement"), max_length=20, choices=Judgement.choices)
     evidence = models.TextField(_("evidence notes"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("self-examination answer")
@@ -336,6 +347,8 @@ class SelfExaminationAnswer(models.Model):
 
 
 class AbnormalListIdentification(models.Model):
+    scope_rule = ScopeRule(via="entry")
+
     """The daily job's outcome for one abnormal-list entry listed longer than the regime's days.
 
     One row per entry (unique): the job identifies an entry once, whatever runs twice or in parallel.
@@ -360,6 +373,8 @@ class AbnormalListIdentification(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("abnormal-list identification")
         verbose_name_plural = _("abnormal-list identifications")
@@ -370,7 +385,7 @@ class AbnormalListIdentification(models.Model):
         return f"{self.entry} → {self.identified_on}"
 
 
-class AnnualReport(models.Model):
+class AnnualReport(EnterpriseOwned):
     """An enterprise's annual credit report, due between 1 January and the deadline of ``year``."""
 
     enterprise = models.ForeignKey(
@@ -409,13 +424,16 @@ class AnnualReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="one_annual_report_per_year")
         ]
-        indexes = [models.Index(fields=["year", "-submitted_at"], name="annual_report_year")]
+        indexes = [
+            models.Index(fields=["year", "-submitted_at"], name="annual_report_year"),
+            models.Index(fields=["district", "year", "-submitted_at"], name="annual_report_district"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"
 
 
-class AnnualReportCandidate(DecisionRecord):
+class AnnualReportCandidate(EnterpriseOwned, DecisionRecord):
     """An enterprise that missed the annual-report deadline: a candidate for the abnormal list that an
     officer confirms (then it is listed) or dismisses. One per enterprise and year."""
 
@@ -451,13 +469,16 @@ class AnnualReportCandidate(DecisionRecord):
         ordering = ["-year", "enterprise_id"]
         default_permissions = ("view", "change")
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="one_candidate_per_year")]
-        indexes = [models.Index(fields=["status", "year"], name="candidate_status_year")]
+        indexes = [
+            models.Index(fields=["status", "year"], name="candidate_status_year"),
+            models.Index(fields=["district", "status", "year"], name="candidate_district"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year} ({self.get_status_display()})"
 
 
-class RecertificationReminder(models.Model):
+class RecertificationReminder(EnterpriseOwned):
     """One reminder (``offset_days`` before the due date) or overdue flag per enterprise and due date."""
 
     class Kind(models.TextChoices):
@@ -504,6 +525,8 @@ class UntrustworthyCause(models.TextChoices):
 
 
 class UntrustworthyFinding(models.Model):
+    scope_rule = ScopeRule(via="event")
+
     """The cause recorded for a downgrade to untrustworthy (one per credit event)."""
 
     event = models.OneToOneField(
@@ -523,6 +546,8 @@ class UntrustworthyFinding(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cause of an untrustworthy finding")
         verbose_name_plural = _("causes of untrustworthy findings")
@@ -532,7 +557,7 @@ class UntrustworthyFinding(models.Model):
         return f"{self.event_id}: {self.get_cause_display()}"
 
 
-class RepairApplication(DecisionRecord):
+class RepairApplication(EnterpriseOwned, DecisionRecord):
     """An untrustworthy enterprise applies for credit repair; an officer decides."""
 
     class Status(models.TextChoices):
@@ -578,7 +603,10 @@ class RepairApplication(DecisionRecord):
                 name="one_pending_repair_application",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-applied_at"], name="repair_status")]
+        indexes = [
+            models.Index(fields=["status", "-applied_at"], name="repair_status"),
+            models.Index(fields=["district", "status", "-applied_at"], name="repair_district"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.applied_at:%Y-%m-%d} ({self.get_status_display()})"

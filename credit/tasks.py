@@ -1,27 +1,40 @@
-"""Celery tasks of the credit app: thin wrappers around credit.jobs (idempotent, batched).
+"""Celery tasks of the credit app: thin wrappers around the credit services' daily jobs (idempotent,
+batched; schedules are django-celery-beat rows). ``outbox_id`` is accepted because the outbox may
+publish a task (portal/outbox.py). ``JOBS`` are what ``manage.py run_job`` runs now."""
 
-``outbox_id`` is accepted because the outbox may publish a task (portal/outbox.py)."""
+from __future__ import annotations
+
+from collections.abc import Callable
 
 from celery import shared_task
 
-from . import jobs
+from credit.services import abnormal_list, annual_reports, recertification, repair
+from portal.jobs import JobResult
 
 
 @shared_task(name="credit.identify_long_listed", ignore_result=False)
 def identify_long_listed(outbox_id: int | None = None) -> dict:
-    return jobs.identify_long_listed().as_dict()
+    return abnormal_list.identify_long_listed().as_dict()
 
 
 @shared_task(name="credit.list_annual_report_candidates", ignore_result=False)
 def list_annual_report_candidates(outbox_id: int | None = None) -> dict:
-    return jobs.list_annual_report_candidates().as_dict()
+    return annual_reports.list_annual_report_candidates().as_dict()
 
 
 @shared_task(name="credit.send_recertification_reminders", ignore_result=False)
 def send_recertification_reminders(outbox_id: int | None = None) -> dict:
-    return jobs.send_recertification_reminders().as_dict()
+    return recertification.send_recertification_reminders().as_dict()
 
 
 @shared_task(name="credit.apply_automatic_repairs", ignore_result=False)
 def apply_automatic_repairs(outbox_id: int | None = None) -> dict:
-    return jobs.apply_automatic_repairs().as_dict()
+    return repair.apply_automatic_repairs().as_dict()
+
+
+JOBS: dict[str, Callable[..., JobResult]] = {
+    "abnormal-list": abnormal_list.identify_long_listed,
+    "annual-reports": annual_reports.list_annual_report_candidates,
+    "recertification": recertification.send_recertification_reminders,
+    "credit-repair": repair.apply_automatic_repairs,
+}

@@ -4,8 +4,11 @@ The file is read and every row checked first (USCC check character, customs-code
 the file and against the database, district and local customs codes, the local customs belonging to the
 district, the model's own validation). A file with any bad row imports nothing and the report names every
 bad row by its line number and reason. A clean file is registered in one transaction through
-``enterprises.services.register_enterprise``; an optional ``rating`` column records the initial rating
-through ``credit.services.record_credit_event``.
+``enterprises.services.register_enterprise``.
+
+Apps above this one add columns with :func:`register_columns` (credit: ``rating`` and ``rated_on``, the
+initial rating recorded as a credit event in the same transaction): their checks run with the others,
+so a bad value in any column imports nothing.
 
 Used by the admin's import page and the ``import_enterprises`` management command.
 """
@@ -17,19 +20,21 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.models import Enterprise, Industry
+from enterprises.services import register_enterprise
+from enterprises.validators import clean_uscc, validate_customs_code
+from portal.conf import tunable
 from portal.exceptions import DomainError
-
-from .conf import import_max_rows
-from .models import Enterprise, Industry
-from .validators import clean_uscc, validate_customs_code
+from portal.models import District, LocalCustoms
 
 REQUIRED = ("uscc", "customs_code", "name_zh", "registered_address", "district", "local_customs")
 OPTIONAL = (
@@ -40,8 +45,6 @@ OPTIONAL = (
     "premises",
     "phone",
     "email",
-    "rating",
-    "rated_on",
 )
 # Column headings accepted besides the English field names (templates circulated in Chinese).
 ALIASES = {
@@ -60,8 +63,6 @@ ALIASES = {
     "经营场所": "premises",
     "电话": "phone",
     "电子邮箱": "email",
-    "信用等级": "rating",
-    "认定日期": "rated_on",
 }
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "上市"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
@@ -92,9 +93,44 @@ class UnreadableFile(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class ImportColumns:
+    """Columns an upper app adds to the import.
+
+    ``prepare(rows)`` fetches what the whole file refers to (once, not per row); ``check(row, prepared)``
+    returns the row's problems and a value; ``apply(enterprise, value, actor, filename)`` writes that value
+    for each registered enterprise inside the import's transaction (raise ``DomainError`` to refuse).
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    aliases: dict[str, str]
+    prepare: Callable[[list[dict]], Any]
+    check: Callable[[dict, Any], tuple[list[str], Any]]
+    apply: Callable[..., None]
+
+
+_extra_columns: dict[str, ImportColumns] = {}
+
+
+def register_columns(columns: ImportColumns) -> None:
+    _extra_columns[columns.name] = columns
+
+
+def optional_columns() -> tuple[str, ...]:
+    return OPTIONAL + tuple(c for extra in _extra_columns.values() for c in extra.columns)
+
+
+def _aliases() -> dict[str, str]:
+    aliases = dict(ALIASES)
+    for extra in _extra_columns.values():
+        aliases.update(extra.aliases)
+    return aliases
+
+
 def _normalise_header(value) -> str:
     text = str(value or "").strip().lstrip("\ufeff")
-    return ALIASES.get(text, text.lower().replace(" ", "_"))
+    return _aliases().get(text, text.lower().replace(" ", "_"))
 
 
 def _cell(value) -> str:
@@ -172,9 +208,6 @@ class _Lookups:
     """Everything the rows refer to, fetched once per file (not per row)."""
 
     def __init__(self, rows: list[dict]):
-        from credit.models import CreditRating, CreditRegime
-        from portal.models import District, LocalCustoms
-
         self.districts = {d.code: d for d in District.objects.filter(code__in={r["district"] for r in rows})}
         self.offices = {
             c.code: c for c in LocalCustoms.objects.filter(code__in={r["local_customs"] for r in rows})
@@ -188,16 +221,7 @@ class _Lookups:
         self.existing_codes = set(
             Enterprise.objects.filter(customs_code__in=codes).values_list("customs_code", flat=True)
         )
-        self._ratings: dict[tuple[int, str], CreditRating] = {}
-        self._regimes = list(CreditRegime.objects.order_by("-effective_from"))
-        for rating in CreditRating.objects.all():
-            self._ratings[(rating.regime_id, rating.code)] = rating
-
-    def rating(self, code: str, on: datetime.date):
-        regime = next((r for r in self._regimes if r.effective_from <= on), None)
-        if regime is None:
-            return None, None
-        return regime, self._ratings.get((regime.pk, code))
+        self.extra = {name: extra.prepare(rows) for name, extra in _extra_columns.items()}
 
 
 def _parse_bool(value: str) -> bool | None:
@@ -307,23 +331,11 @@ def _check_row(line: int, row: dict, lookups: _Lookups, seen: dict) -> tuple[lis
             candidate.full_clean(validate_unique=False)
         except ValidationError as exc:
             reasons.extend(exc.messages)
-    rating = None
-    rated_on = timezone.localdate()
-    if row.get("rated_on"):
-        try:
-            rated_on = datetime.date.fromisoformat(row["rated_on"])
-        except ValueError:
-            reasons.append(
-                _("The rating date must be YYYY-MM-DD, not %(value)s.") % {"value": row["rated_on"]}
-            )
-    if row.get("rating"):
-        _regime, rating = lookups.rating(row["rating"], rated_on)
-        if rating is None:
-            reasons.append(
-                _("Unknown credit rating %(value)s under the regime in force on %(date)s.")
-                % {"value": row["rating"], "date": rated_on}
-            )
-    return reasons, {"fields": fields, "rating": rating, "rated_on": rated_on}
+    extra_values = {}
+    for name, extra in _extra_columns.items():
+        extra_reasons, extra_values[name] = extra.check(row, lookups.extra[name])
+        reasons.extend(extra_reasons)
+    return reasons, {"fields": fields, "extra": extra_values}
 
 
 def check_file(data: bytes, filename: str) -> tuple[list[RowError], list[tuple[int, dict]]]:
@@ -340,7 +352,7 @@ def check_file(data: bytes, filename: str) -> tuple[list[RowError], list[tuple[i
         errors.append(
             RowError(1, _("Missing required columns: %(columns)s.") % {"columns": ", ".join(missing)})
         )
-    unknown = [h for h in header if h and h not in REQUIRED + OPTIONAL]
+    unknown = [h for h in header if h and h not in REQUIRED + optional_columns()]
     if unknown:
         errors.append(RowError(1, _("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)}))
     if errors:
@@ -360,7 +372,7 @@ def check_file(data: bytes, filename: str) -> tuple[list[RowError], list[tuple[i
         )
     if not rows and not errors:
         return [RowError(None, _("The file has no enterprise rows."))], []
-    limit = import_max_rows()
+    limit = int(tunable("IMPORT_MAX_ROWS"))
     if len(rows) > limit:
         return [
             RowError(
@@ -381,11 +393,6 @@ def check_file(data: bytes, filename: str) -> tuple[list[RowError], list[tuple[i
 
 def import_enterprises(*, data: bytes, filename: str, actor=None) -> ImportResult:
     """Import every row of the file or none of them."""
-    from credit.models import CreditEventReason
-    from credit.services import record_credit_event
-
-    from .services import register_enterprise
-
     errors, prepared = check_file(data, filename)
     result = ImportResult(errors=errors)
     if errors:
@@ -395,18 +402,8 @@ def import_enterprises(*, data: bytes, filename: str, actor=None) -> ImportResul
             for line, values in prepared:
                 try:
                     enterprise = register_enterprise(actor=actor, **values["fields"])
-                    rating = values["rating"]
-                    if rating is not None:
-                        record_credit_event(
-                            enterprise=enterprise,
-                            to_rating=rating,
-                            effective_date=values["rated_on"],
-                            reason=CreditEventReason.CERTIFICATION
-                            if rating.is_aeo
-                            else CreditEventReason.INITIAL,
-                            reason_text=_("Imported from %(file)s") % {"file": filename},
-                            actor=actor,
-                        )
+                    for name, extra in _extra_columns.items():
+                        extra.apply(enterprise, values["extra"][name], actor=actor, filename=filename)
                 except DomainError as exc:
                     # A row the checks passed but a service refused (e.g. a concurrent registration).
                     result.errors.append(RowError(line, exc.message))

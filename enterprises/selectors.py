@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, cast
 
 from django.utils.translation import gettext as _
 
-from .models import Enterprise, Membership, MembershipRole, RegistrationChange
+from enterprises.models import Enterprise, Membership, MembershipRole, RegistrationChange
+from portal.models import User
 
 if TYPE_CHECKING:
     from django.db.models import Field
@@ -61,3 +62,30 @@ def registration_changes(enterprise, limit: int = 20) -> list[RegistrationChange
         .filter(enterprise=enterprise)
         .order_by("-submitted_at", "-id")[:limit]
     )
+
+
+# --- Who hears about an enterprise (recipients of notices) -----------------------------------------
+
+
+def _granted_users(enterprise, codename: str):
+
+    return User.objects.filter(
+        is_active=True,
+        enterpriseuserobjectpermission__content_object=enterprise,
+        enterpriseuserobjectpermission__permission__codename=codename,
+    ).distinct()
+
+
+def members(enterprise):
+    """Active members of the enterprise (contact person and staff)."""
+    return _granted_users(enterprise, "view_enterprise")
+
+
+def contact_person_user(enterprise):
+    """The enterprise's designated contact person (a user), or None."""
+    return _granted_users(enterprise, "represent_enterprise").first()
+
+
+def coordinator_users(enterprise) -> list:
+    """The users of the enterprise's active coordinator pair (a recused coordinator is never in one)."""
+    return list(_granted_users(enterprise, "coordinate_enterprise"))

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises import scoping
+from enterprises.models import Enterprise, Membership, MembershipRole, RegistrationChange
+from enterprises.validators import clean_uscc
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.roles import Role
-
-from . import permissions
-from .models import Enterprise, Membership, MembershipRole, RegistrationChange
-from .validators import clean_uscc
+from portal.scoping import can_see
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -83,7 +83,9 @@ def _start_membership(
         changed_by=actor,
     )
     _add_role(user, role)
-    permissions.grant_view(user, enterprise)
+    scoping.grant(scoping.VIEW, user, enterprise)
+    if role == MembershipRole.CONTACT_PERSON:
+        scoping.grant(scoping.REPRESENT, user, enterprise)
     return membership
 
 
@@ -92,10 +94,12 @@ def _end_membership(membership: Membership, *, actor=None) -> None:
     membership.changed_by = actor
     membership.save(update_fields=["ended_at", "changed_by"])
     _drop_role_if_unused(membership.user, membership.role)
+    if membership.role == MembershipRole.CONTACT_PERSON:
+        scoping.revoke(scoping.REPRESENT, membership.user, membership.enterprise)
     if not Membership.objects.filter(
         user=membership.user, enterprise=membership.enterprise, ended_at__isnull=True
     ).exists():
-        permissions.revoke_view(membership.user, membership.enterprise)
+        scoping.revoke(scoping.VIEW, membership.user, membership.enterprise)
 
 
 @transaction.atomic
@@ -203,7 +207,7 @@ def decide_registration_change(
         raise ConflictError(_("This registration change has already been decided."))
     if not actor.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER, Role.ADMINISTRATOR):
         raise PermissionDeniedError(_("Only customs officers decide registration changes."))
-    if not permissions.can_view_enterprise(actor, change.enterprise):
+    if not can_see(actor, change.enterprise):
         raise PermissionDeniedError(_("This enterprise is outside your district."))
     if not accept and not note.strip():
         raise DomainError(_("Give the reason for rejecting the change."))

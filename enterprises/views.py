@@ -1,7 +1,12 @@
-"""Enterprise-side pages: the enterprise's registration data, its members, and changes it proposes.
+"""Enterprise-side pages: the enterprise home, its registration data, its members, and the changes it
+proposes.
 
-Only active members of the enterprise reach these pages (``permissions.member_enterprises``); everyone
-else, customs staff included, gets a 404, also when guessing ids.
+Only active members of the enterprise reach these pages (``scoping.member_enterprises``); everyone
+else, customs staff included, gets a 404 (the home page a 403), also when guessing ids.
+
+The home page shows the reminder that customs services are free (docs/DOMAIN.md, "Service practice":
+warn against intermediaries) and the cards the apps register in ``portal.registry.enterprise_panels``:
+the credit rating, the coordinator pair, the open requests, the announcements.
 """
 
 from __future__ import annotations
@@ -12,13 +17,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from enterprises import selectors, services
+from enterprises.forms import RegistrationChangeForm
+from enterprises.models import Enterprise, RegistrationChange
+from enterprises.scoping import member_enterprise, member_enterprises
 from portal.exceptions import DomainError
+from portal.registry import enterprise_panels
 from portal.typing import AuthenticatedHttpRequest
 
-from . import selectors, services
-from .forms import RegistrationChangeForm
-from .models import Enterprise, RegistrationChange
-from .permissions import member_enterprises
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    enterprise = member_enterprise(request.user)
+    if enterprise is None:
+        return render(request, "403.html", status=403)
+    context = {"enterprise": enterprise, "panels": enterprise_panels.render_context(request, enterprise)}
+    return render(request, "enterprises/home.html", context)
 
 
 def _enterprise_or_404(request: HttpRequest, pk: int) -> Enterprise:

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .navigation import navigation_for
+from portal.navigation import navigation_for
 
 
 def portal(request):

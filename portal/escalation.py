@@ -1,5 +1,5 @@
 """Escalation of overdue work (DOMAIN notes: first to the local customs' leader, then, if still overdue
-``MANAGEMENT_AFTER_WORKING_DAYS`` working days later, to the district's Management Department).
+``management_after_working_days()`` working days later (a tunable), to the district's Management Department).
 
 ``escalate`` is idempotent per item and level, so the daily job can run twice or in two workers at once.
 """
@@ -9,11 +9,14 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
-from .models import Escalation, User
-from .notifications import notify
-from .roles import Role
+from portal.conf import tunable
+from portal.models import Escalation, User
+from portal.notifications import notify
+from portal.roles import Role
 
-MANAGEMENT_AFTER_WORKING_DAYS = 3
+
+def management_after_working_days() -> int:
+    return int(tunable("ESCALATION_MANAGEMENT_AFTER_WORKING_DAYS"))
 
 
 def management_department_staff(district_id: int):

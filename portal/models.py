@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .roles import CUSTOMS_ROLES, ENTERPRISE_ROLES, Role
+from portal.roles import CUSTOMS_ROLES, ENTERPRISE_ROLES, Role
 
 
 class BilingualNameMixin(models.Model):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from portal.roles import Role
 
 if TYPE_CHECKING:  # django-stubs-ext is a dev dependency
     from django_stubs_ext import StrOrPromise
@@ -32,13 +32,13 @@ MANAGER = frozenset({Role.MANAGER})
 
 NAV: list[NavEntry] = [
     NavEntry("enterprises:home", _("My enterprise"), ENTERPRISE),
-    NavEntry("coordinators:request_list", _("My requests"), ENTERPRISE),
-    NavEntry("coordinators:knowledge_base", _("Published answers"), ENTERPRISE | COORDINATOR),
+    NavEntry("coordination:request_list", _("My requests"), ENTERPRISE),
+    NavEntry("coordination:knowledge_base", _("Published answers"), ENTERPRISE | COORDINATOR),
     NavEntry("appeals:list", _("Appeals"), ENTERPRISE),
     NavEntry("credit:home", _("Credit"), ENTERPRISE),
-    NavEntry("coordinators:workspace", _("Workspace"), COORDINATOR),
+    NavEntry("coordination:workspace", _("Workspace"), COORDINATOR),
     NavEntry("portal:officer_home", _("Officer desk"), OFFICER),
-    NavEntry("coordinators:dashboard", _("Workload dashboard"), MANAGER),
+    NavEntry("supervision:dashboard", _("Workload dashboard"), MANAGER),
 ]
 
 
@@ -57,9 +57,9 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
 
 
 NAV += [
-    NavEntry("enterprises:announcement_list", _("Announcements"), ENTERPRISE | OFFICER),
-    NavEntry("enterprises:training_list", _("Training"), ENTERPRISE | OFFICER),
-    NavEntry("enterprises:calendar", _("Calendar"), ENTERPRISE | COORDINATOR),
+    NavEntry("outreach:announcement_list", _("Announcements"), ENTERPRISE | OFFICER),
+    NavEntry("outreach:training_list", _("Training"), ENTERPRISE | OFFICER),
+    NavEntry("outreach:calendar", _("Calendar"), ENTERPRISE | COORDINATOR),
     NavEntry("enterprises:my_registration", _("Registration data"), ENTERPRISE),
     NavEntry("credit:selfexam_list", _("Self-examination"), ENTERPRISE),
     NavEntry("credit:selfexam_overview", _("Self-examinations"), COORDINATOR | OFFICER),

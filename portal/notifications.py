@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils import translation
+from django.utils.functional import lazy
 
-from . import outbox
-from .models import Notification, User
+from portal import outbox
+from portal.models import Notification, User
 
 
 def notify(
@@ -35,3 +36,8 @@ def notify(
             if notification.recipient.email and notification.recipient.email_notifications:
                 outbox.enqueue("portal.send_notification_email", notification_id=notification.pk)
     return created
+
+
+def lazy_format(message, **params):
+    """``message % params`` rendered when used, so ``notify`` renders it in the stored language."""
+    return lazy(lambda: str(message) % params, str)()

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import OutboxMessage
+from portal.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 500

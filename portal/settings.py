@@ -48,10 +48,14 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "simple_history",
+    # The domain apps, in their layer order (docs/ARCHITECTURE.md): each imports only those above it here.
     "enterprises.apps.EnterprisesConfig",
-    "coordinators.apps.CoordinatorsConfig",
     "credit.apps.CreditConfig",
+    "coordinators.apps.CoordinatorsConfig",
+    "coordination.apps.CoordinationConfig",
     "appeals.apps.AppealsConfig",
+    "outreach.apps.OutreachConfig",
+    "supervision.apps.SupervisionConfig",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +137,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfile
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Every uploaded file (portal/uploads.py): no URL, served only through access-checked views.
+    "private": {"BACKEND": "portal.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -210,20 +216,25 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# --- Domain settings (DOMAIN.md numbers that are ours to tune) ------------------------------------
-GUANQI = {
-    # Coordination requests may be reopened this many days after resolution (our reading).
-    "REOPEN_WINDOW_DAYS": env.int("GUANQI_REOPEN_WINDOW_DAYS", default=15),
-    # Re-certification reminders go out this many days before the due date (our reading).
-    "RECERTIFICATION_REMINDER_DAYS": env.list(
-        "GUANQI_RECERTIFICATION_REMINDER_DAYS", cast=int, default=[180, 90, 30]
-    ),
-    # Annual credit report: due between 1 January and this day (month, day) each year (Decree 237).
-    "ANNUAL_REPORT_DEADLINE": (6, 30),
-    # AEO heads must attend customs business training within this many months.
-    "TRAINING_PERIOD_MONTHS": env.int("GUANQI_TRAINING_PERIOD_MONTHS", default=12),
-    # Attachments.
-    "ATTACHMENT_MAX_BYTES": env.int("GUANQI_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024),
-    "ATTACHMENT_EXTENSIONS": ["pdf", "png", "jpg", "jpeg", "doc", "docx", "xls", "xlsx", "txt", "zip"],
-    "PORTAL_URL": env.str("GUANQI_PORTAL_URL", default="http://127.0.0.1:8000"),
-}
+
+# --- Tunables ------------------------------------------------------------------------------------
+# Every tunable and its default lives in portal/conf.py; here only what the environment overrides.
+def _env_tunables() -> dict:
+    casts = {
+        "REOPEN_WINDOW_DAYS": env.int,
+        "TRAINING_PERIOD_MONTHS": env.int,
+        "ATTACHMENT_MAX_BYTES": env.int,
+        "IMPORT_MAX_ROWS": env.int,
+        "JOB_BATCH_SIZE": env.int,
+        "EXPORT_MAX_ROWS": env.int,
+        "PORTAL_URL": env.str,
+    }
+    values: dict = {name: cast(f"GUANQI_{name}") for name, cast in casts.items() if f"GUANQI_{name}" in env}
+    if "GUANQI_RECERTIFICATION_REMINDER_DAYS" in env:
+        values["RECERTIFICATION_REMINDER_DAYS"] = env.list("GUANQI_RECERTIFICATION_REMINDER_DAYS", cast=int)
+    if "GUANQI_ATTACHMENT_EXTENSIONS" in env:
+        values["ATTACHMENT_EXTENSIONS"] = env.list("GUANQI_ATTACHMENT_EXTENSIONS")
+    return values
+
+
+GUANQI = _env_tunables()

@@ -1,8 +1,20 @@
-"""Shared Celery tasks: the outbox drain and a liveness ping."""
+"""Shared Celery tasks: the outbox drain, a liveness ping and notification e-mails; ``JOBS`` are what
+``manage.py run_job`` runs now."""
 
 from celery import shared_task
 
-from . import outbox
+from portal import outbox
+from portal.conf import tunable
+from portal.jobs import JobResult
+from portal.models import Notification
+
+
+def drain_outbox_job(*, batch_size: int | None = None) -> JobResult:
+    """Deliver outbox messages that Redis could not take when they were written."""
+    return JobResult(job="outbox", processed=outbox.drain(batch_size or outbox.DRAIN_BATCH))
+
+
+JOBS = {"outbox": drain_outbox_job}
 
 
 @shared_task(name="portal.drain_outbox", ignore_result=True)
@@ -27,12 +39,9 @@ def ping(value: str = "pong", outbox_id: int | None = None) -> str:
 )
 def send_notification_email(self, notification_id: int, outbox_id: int | None = None) -> bool:
     """E-mail one notification. Idempotent: ``emailed_at`` is set once the mail is handed to SMTP."""
-    from django.conf import settings
     from django.core.mail import send_mail
     from django.db import transaction
     from django.utils import timezone
-
-    from .models import Notification
 
     with transaction.atomic():
         notification = (
@@ -43,7 +52,7 @@ def send_notification_email(self, notification_id: int, outbox_id: int | None = 
         )
         if notification is None:
             return False
-        link = f"{settings.GUANQI['PORTAL_URL']}{notification.url}" if notification.url else ""
+        link = f"{tunable('PORTAL_URL')}{notification.url}" if notification.url else ""
         send_mail(
             subject=f"[关企 Guanqi] {notification.title}",
             message="\n\n".join(part for part in (notification.body, link) if part),

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
-    from .models import User
+    from portal.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):

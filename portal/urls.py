@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from portal import views
 
 portal_patterns = (
     [
@@ -29,9 +29,11 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("enterprise/", include("enterprises.urls")),
-    path("coordination/", include("coordinators.urls")),
+    path("coordination/", include("coordination.urls")),
     path("appeals/", include("appeals.urls")),
     path("credit/", include("credit.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("supervision/", include("supervision.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("portal.api.urls")),

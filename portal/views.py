@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
-from .roles import Role
-from .typing import AuthenticatedHttpRequest
+from portal.roles import Role
+from portal.typing import AuthenticatedHttpRequest
 
 START_PAGES = {
     Role.ADMINISTRATOR: "admin:index",
-    Role.MANAGER: "coordinators:dashboard",
+    Role.MANAGER: "supervision:dashboard",
     Role.CUSTOMS_OFFICER: "portal:officer_home",
-    Role.COORDINATOR: "coordinators:workspace",
+    Role.COORDINATOR: "coordination:workspace",
     Role.CONTACT_PERSON: "enterprises:home",
     Role.ENTERPRISE_STAFF: "enterprises:home",
 }

@@ -11,7 +11,7 @@ import datetime
 
 from django.utils import timezone
 
-from .models import Holiday
+from portal.models import Holiday
 
 END_OF_DAY = datetime.time(23, 59, 59)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from ..models import Appeal, AppealAttachment, AppealType
+from appeals.models import Appeal, AppealAttachment, AppealType
 
 
 class AppealInputSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from .views import AppealViewSet
+from appeals.api.views import AppealViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

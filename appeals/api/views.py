@@ -9,13 +9,12 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from appeals import services
+from appeals.api.serializers import AppealInputSerializer, AppealOutputSerializer
+from appeals.models import Appeal, AppealAttachment
 from coordinators.models import Coordinator
 from credit.models import AbnormalListEntry, CreditEvent
-from enterprises.permissions import member_enterprise
-
-from .. import services
-from ..models import Appeal, AppealAttachment
-from .serializers import AppealInputSerializer, AppealOutputSerializer
+from enterprises.scoping import member_enterprise
 
 
 class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("enterprises.api.urls")),
-    path("", include("coordinators.api.urls")),
+    path("", include("coordination.api.urls")),
     path("", include("appeals.api.urls")),
     path("", include("credit.api.urls")),
 ]

@@ -121,7 +121,7 @@ def test_history_page_of_another_districts_enterprise_is_404(client, world):
 
 
 def test_customs_officer_sees_only_their_districts_requests_in_the_admin(client, db):
-    from coordinators.requests import services as requests
+    from coordination import services as requests
     from portal.roles import Role
     from tests.factories import LocalCustomsFactory, customs_user, member, paired_enterprise
 
@@ -143,7 +143,7 @@ def test_customs_officer_sees_only_their_districts_requests_in_the_admin(client,
     )
     officer = customs_user(Role.CUSTOMS_OFFICER, LocalCustomsFactory(district=mine.district))
     client.force_login(officer)
-    page = client.get("/admin/coordinators/coordinationrequest/")
+    page = client.get("/admin/coordination/coordinationrequest/")
     assert page.status_code == 200
     html = page.content.decode()
     assert own_request.subject in html

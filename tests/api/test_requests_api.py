@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
-from coordinators.models import RequestStatus
+from coordination.models import RequestStatus
 from tests.coordinators.requests_helpers import file_one, make_setup, pdf
 from tests.factories import PASSWORD
 
@@ -212,7 +212,7 @@ def test_schema_documents_the_request_endpoints_without_warnings():
     from drf_spectacular.generators import SchemaGenerator
 
     GENERATOR_STATS.reset()
-    schema = SchemaGenerator(patterns=[path("api/", include("coordinators.api.urls"))]).get_schema(
+    schema = SchemaGenerator(patterns=[path("api/", include("coordination.api.urls"))]).get_schema(
         request=None, public=True
     )
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from appeals import jobs
+from appeals import escalation as jobs
 from appeals.models import Appeal
 from portal.escalation import escalation_levels
 from portal.models import Notification

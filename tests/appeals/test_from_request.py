@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from appeals import services
 from appeals.models import Appeal
-from coordinators.requests.services import file_request
+from coordination.services import file_request
 from portal.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db

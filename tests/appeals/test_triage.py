@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from appeals import conf, services
+from appeals import services
 from appeals.models import Appeal, AppealEvent
+from portal.conf import appeal_deadline_working_days
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.workdays import deadline
 
@@ -20,13 +21,13 @@ pytestmark = pytest.mark.django_db
 
 def test_default_deadlines_are_working_days_per_type(settings):
     settings.GUANQI = {k: v for k, v in settings.GUANQI.items() if k != "APPEAL_DEADLINE_WORKING_DAYS"}
-    assert conf.deadline_working_days("coordinator_conduct") == 10
-    assert conf.deadline_working_days("penalty") == 20
+    assert appeal_deadline_working_days("coordinator_conduct") == 10
+    assert appeal_deadline_working_days("penalty") == 20
 
 
 def test_the_deadline_counts_working_days_from_filing(world):
     appeal = world.file("credit_decision")
-    assert appeal.due_at == deadline(appeal.filed_at, conf.deadline_working_days("credit_decision"))
+    assert appeal.due_at == deadline(appeal.filed_at, appeal_deadline_working_days("credit_decision"))
     assert appeal.events.get().kind == AppealEvent.Kind.FILED
 
 

@@ -42,7 +42,7 @@ def test_manager_filters_the_dashboard_and_downloads_exports(page, live_server, 
     manager.groups.add(*type(manager.groups.first()).objects.filter(name=Role.CUSTOMS_OFFICER))
 
     sign_in(page, live_server.url, manager.username)
-    assert page.url.endswith("/coordination/dashboard/")
+    assert page.url.endswith("/supervision/")
     assert page.get_by_test_id("coordinator-row").count() == 5
 
     page.select_option("#id_office", str(airport.pk))

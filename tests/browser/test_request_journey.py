@@ -4,7 +4,7 @@ the contact person sees the reply, confirms the resolution and rates the service
 
 import pytest
 
-from coordinators.models import CoordinationRequest, RequestStatus
+from coordination.models import CoordinationRequest, RequestStatus
 from tests.browser.test_login import sign_in
 from tests.coordinators.requests_helpers import PDF, make_setup
 

@@ -9,9 +9,10 @@ from typing import cast
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from coordination import services
+from coordination.models import CoordinationRequest, ServiceType
 from coordinators import services as coordination
-from coordinators.models import CoordinationRequest, Coordinator, ServiceType
-from coordinators.requests import services
+from coordinators.models import Coordinator
 from enterprises.models import Enterprise
 from portal.models import LocalCustoms, User
 from portal.roles import Role

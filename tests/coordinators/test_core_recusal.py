@@ -3,10 +3,10 @@ enterprise."""
 
 import pytest
 
-from coordinators import services
+from coordinators import selectors, services
 from coordinators.models import PairAssignment, Recusal, RecusalReason
-from enterprises import permissions
 from portal.exceptions import ConflictError, DomainError
+from portal.scoping import can_see
 from tests.enterprises.world import (
     make_world,
 )
@@ -41,8 +41,8 @@ def test_recusal_without_a_substitute_ends_the_pair_and_reports_the_enterprise(w
     outcome = _recuse(world, a, enterprise)
     assert outcome.needs_new_pair and outcome.new_pair is None
     assert not PairAssignment.objects.active().filter(enterprise=enterprise).exists()
-    assert enterprise in services.enterprises_needing_pair()
-    assert not permissions.can_view_enterprise(b.user, enterprise)
+    assert enterprise in selectors.enterprises_needing_pair()
+    assert not can_see(b.user, enterprise)
 
 
 def test_recused_coordinator_never_sees_the_enterprise(world):
@@ -51,7 +51,7 @@ def test_recused_coordinator_never_sees_the_enterprise(world):
     world.coordinator()
     _recuse(world, a, enterprise)
     a.user.__dict__.pop("roles", None)
-    assert not permissions.can_view_enterprise(a.user, enterprise)
+    assert not can_see(a.user, enterprise)
 
 
 def test_recusal_of_an_unassigned_coordinator_is_recorded_without_touching_the_pair(world):

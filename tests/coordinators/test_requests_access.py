@@ -5,9 +5,10 @@ notes never reach enterprise users."""
 import pytest
 from django.urls import reverse
 
+from coordination import services
+from coordination.models import CoordinationRequest, RequestMessage, RequestStatus
 from coordinators import services as coordination
-from coordinators.models import CoordinationRequest, RecusalReason, RequestMessage, RequestStatus
-from coordinators.requests import services
+from coordinators.models import RecusalReason
 from portal.roles import Role
 from tests.coordinators.requests_helpers import file_one, make_setup, pdf
 from tests.factories import CoordinatorFactory, LocalCustomsFactory, customs_user
@@ -45,9 +46,9 @@ def test_another_enterprise_gets_404_on_request_pages(client, two, name):
     _a, b, ra = two
     client.force_login(b.contact)
     response = (
-        client.post(reverse(f"coordinators:{name}", args=[ra.pk]), {"body": "x"})
+        client.post(reverse(f"coordination:{name}", args=[ra.pk]), {"body": "x"})
         if name == "request_reply"
-        else client.get(reverse(f"coordinators:{name}", args=[ra.pk]))
+        else client.get(reverse(f"coordination:{name}", args=[ra.pk]))
     )
     assert response.status_code == 404
     assert ra.messages.filter(body="x").count() == 0
@@ -58,7 +59,7 @@ def test_another_enterprise_cannot_act_on_a_request(client, two, action):
     _a, b, ra = two
     client.force_login(b.contact)
     response = client.post(
-        reverse("coordinators:request_action", args=[ra.pk, action]), {"note": "x", "rating": 5}
+        reverse("coordination:request_action", args=[ra.pk, action]), {"note": "x", "rating": 5}
     )
     assert response.status_code == 404
     ra.refresh_from_db()
@@ -69,32 +70,32 @@ def test_attachments_are_downloadable_only_with_access(client, two):
     a, b, ra = two
     public = ra.attachments.get(original_name="invoice.pdf")
     client.force_login(a.contact)
-    response = client.get(reverse("coordinators:attachment_download", args=[public.pk]))
+    response = client.get(reverse("coordination:attachment_download", args=[public.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(b.contact)
     for attachment in ra.attachments.all():
         assert (
-            client.get(reverse("coordinators:attachment_download", args=[attachment.pk])).status_code == 404
+            client.get(reverse("coordination:attachment_download", args=[attachment.pk])).status_code == 404
         )
-    assert client.get(reverse("coordinators:attachment_download", args=[999999])).status_code == 404
+    assert client.get(reverse("coordination:attachment_download", args=[999999])).status_code == 404
 
 
 def test_internal_attachments_are_hidden_from_the_enterprise(client, two):
     a, _b, ra = two
     internal = ra.attachments.get(original_name="internal.pdf")
     client.force_login(a.contact)
-    assert client.get(reverse("coordinators:attachment_download", args=[internal.pk])).status_code == 404
+    assert client.get(reverse("coordination:attachment_download", args=[internal.pk])).status_code == 404
     client.force_login(a.coordinator.user)
-    assert client.get(reverse("coordinators:attachment_download", args=[internal.pk])).status_code == 200
+    assert client.get(reverse("coordination:attachment_download", args=[internal.pk])).status_code == 200
 
 
 def test_internal_notes_never_reach_the_enterprise_page(client, two):
     a, _b, ra = two
     client.force_login(a.contact)
-    page = client.get(reverse("coordinators:request_detail", args=[ra.pk])).content.decode()
+    page = client.get(reverse("coordination:request_detail", args=[ra.pk])).content.decode()
     assert "公开回复" in page and "内部备注" not in page and "internal.pdf" not in page
     client.force_login(a.coordinator.user)
-    page = client.get(reverse("coordinators:request_detail", args=[ra.pk])).content.decode()
+    page = client.get(reverse("coordination:request_detail", args=[ra.pk])).content.decode()
     assert "内部备注" in page
 
 
@@ -124,11 +125,11 @@ def test_recused_coordinator_never_sees_the_enterprise_requests(client, two):
     user.__dict__.pop("roles", None)
     assert not CoordinationRequest.objects.visible_to(user).exists()
     client.force_login(user)
-    assert client.get(reverse("coordinators:request_detail", args=[ra.pk])).status_code == 404
-    assert str(ra.subject) not in client.get(reverse("coordinators:workspace")).content.decode()
+    assert client.get(reverse("coordination:request_detail", args=[ra.pk])).status_code == 404
+    assert str(ra.subject) not in client.get(reverse("coordination:workspace")).content.decode()
     for attachment in ra.attachments.all():
         assert (
-            client.get(reverse("coordinators:attachment_download", args=[attachment.pk])).status_code == 404
+            client.get(reverse("coordination:attachment_download", args=[attachment.pk])).status_code == 404
         )
 
 
@@ -166,20 +167,20 @@ def test_coordinator_of_the_receiving_office_sees_a_transferred_request(two):
 def test_staff_page_shows_no_contact_person_actions(client, two):
     a, _b, ra = two
     client.force_login(a.staff)
-    page = client.get(reverse("coordinators:request_detail", args=[ra.pk])).content.decode()
+    page = client.get(reverse("coordination:request_detail", args=[ra.pk])).content.decode()
     assert 'data-testid="action-withdraw"' not in page
     assert 'data-testid="reply-form"' in page
     client.force_login(a.contact)
     assert (
         'data-testid="action-withdraw"'
-        in client.get(reverse("coordinators:request_detail", args=[ra.pk])).content.decode()
+        in client.get(reverse("coordination:request_detail", args=[ra.pk])).content.decode()
     )
 
 
 def test_staff_withdraw_by_post_is_refused_with_a_message(client, two):
     a, _b, ra = two
     client.force_login(a.staff)
-    response = client.post(reverse("coordinators:request_action", args=[ra.pk, "withdraw"]), follow=True)
+    response = client.post(reverse("coordination:request_action", args=[ra.pk, "withdraw"]), follow=True)
     assert response.status_code == 200
     ra.refresh_from_db()
     assert ra.status == RequestStatus.IN_PROGRESS

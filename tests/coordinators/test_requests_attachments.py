@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coordinators.models import CoordinationRequest, RequestAttachment
-from coordinators.requests import attachments
+from coordination.models import CoordinationRequest, RequestAttachment
+from portal import uploads as attachments
 from tests.coordinators.requests_helpers import PNG, file_one, make_setup, pdf
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_the_filing_page_shows_a_clear_error_for_a_bad_file(client):
     s = make_setup()
     client.force_login(s.contact)
     response = client.post(
-        reverse("coordinators:request_create"),
+        reverse("coordination:request_create"),
         {
             "service_type": "consulting",
             "subject": "测试",
@@ -97,7 +97,7 @@ def test_stored_file_keeps_the_original_name_for_download(client):
     attachment = r.attachments.get()
     assert attachment.original_name == "发票.pdf" and "发票" not in attachment.file.name
     client.force_login(s.staff)
-    response = client.get(reverse("coordinators:attachment_download", args=[attachment.pk]))
+    response = client.get(reverse("coordination:attachment_download", args=[attachment.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"

@@ -4,8 +4,8 @@ Chinese search (“退税”), suggestions while the subject is typed."""
 import pytest
 from django.urls import reverse
 
-from coordinators.models import PublishedAnswer
-from coordinators.requests import knowledge, services
+from coordination import knowledge, services
+from coordination.models import PublishedAnswer
 from portal.exceptions import ConflictError
 from tests.coordinators.requests_helpers import file_one, make_setup
 
@@ -70,15 +70,15 @@ def test_an_unresolved_request_cannot_be_published():
 def test_the_publish_page_is_prefilled_and_warns(client, resolved):
     s, r = resolved
     client.force_login(s.coordinator.user)
-    page = client.get(reverse("coordinators:publish_answer", args=[r.pk])).content.decode()
+    page = client.get(reverse("coordination:publish_answer", args=[r.pk])).content.decode()
     assert knowledge.PLACEHOLDER in page and 'data-testid="identity-warning"' not in page
     response = client.post(
-        reverse("coordinators:publish_answer", args=[r.pk]),
+        reverse("coordination:publish_answer", args=[r.pk]),
         {"title": r.subject, "question": "问题", "answer": "答案"},
     )
     assert 'data-testid="identity-warning"' in response.content.decode()
     response = client.post(
-        reverse("coordinators:publish_answer", args=[r.pk]),
+        reverse("coordination:publish_answer", args=[r.pk]),
         {"title": "出口退税申报失败怎么办", "question": "问题", "answer": "答案"},
     )
     assert response.status_code == 302
@@ -88,7 +88,7 @@ def test_the_publish_page_is_prefilled_and_warns(client, resolved):
 def test_the_enterprise_cannot_publish(client, resolved):
     s, r = resolved
     client.force_login(s.contact)
-    assert client.get(reverse("coordinators:publish_answer", args=[r.pk])).status_code == 403
+    assert client.get(reverse("coordination:publish_answer", args=[r.pk])).status_code == 403
 
 
 def publish(author, title, question="问题", answer="答案"):
@@ -103,7 +103,7 @@ def test_chinese_search_finds_matching_answers(client):
     publish(s.coordinator.user, "加工贸易手册核销期限")
     assert list(knowledge.search("退税")) == [tax]
     client.force_login(s.contact)
-    page = client.get(reverse("coordinators:knowledge_base"), {"q": "退税"}).content.decode()
+    page = client.get(reverse("coordination:knowledge_base"), {"q": "退税"}).content.decode()
     assert "出口退税申报失败怎么办" in page and "加工贸易手册核销期限" not in page
 
 
@@ -125,11 +125,11 @@ def test_suggestions_while_typing_the_subject(client):
     publish(s.coordinator.user, "出口退税申报失败怎么办")
     client.force_login(s.contact)
     response = client.get(
-        reverse("coordinators:answer_suggestions"), {"subject": "出口退税申报"}, HTTP_HX_REQUEST="true"
+        reverse("coordination:answer_suggestions"), {"subject": "出口退税申报"}, HTTP_HX_REQUEST="true"
     )
     assert "出口退税申报失败怎么办" in response.content.decode()
     response = client.get(
-        reverse("coordinators:answer_suggestions"), {"subject": "商标注册"}, HTTP_HX_REQUEST="true"
+        reverse("coordination:answer_suggestions"), {"subject": "商标注册"}, HTTP_HX_REQUEST="true"
     )
     assert "出口退税申报失败怎么办" not in response.content.decode()
 
@@ -137,9 +137,9 @@ def test_suggestions_while_typing_the_subject(client):
 def test_the_filing_form_asks_for_suggestions_with_htmx(client):
     s = make_setup()
     client.force_login(s.contact)
-    page = client.get(reverse("coordinators:request_create")).content.decode()
+    page = client.get(reverse("coordination:request_create")).content.decode()
     assert 'hx-trigger="keyup changed delay:300ms"' in page
-    assert reverse("coordinators:answer_suggestions") in page
+    assert reverse("coordination:answer_suggestions") in page
 
 
 def test_published_answers_carry_no_link_to_the_enterprise_for_enterprise_users(client, resolved):
@@ -149,7 +149,7 @@ def test_published_answers_carry_no_link_to_the_enterprise_for_enterprise_users(
     )
     other = make_setup()
     client.force_login(other.contact)
-    page = client.get(reverse("coordinators:answer_detail", args=[answer.pk])).content.decode()
+    page = client.get(reverse("coordination:answer_detail", args=[answer.pk])).content.decode()
     assert (
-        s.enterprise.name_zh not in page and reverse("coordinators:request_detail", args=[r.pk]) not in page
+        s.enterprise.name_zh not in page and reverse("coordination:request_detail", args=[r.pk]) not in page
     )

@@ -4,9 +4,9 @@ enterprise; an e-mail copy through the outbox."""
 
 import pytest
 
+from coordination import services
 from coordinators import services as coordination
 from coordinators.models import RecusalReason
-from coordinators.requests import services
 from portal.models import Notification, OutboxMessage
 from portal.roles import Role
 from tests.coordinators.requests_helpers import file_one, make_setup

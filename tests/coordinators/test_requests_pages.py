@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from coordinators.models import RequestStatus
-from coordinators.requests import services
+from coordination import services
+from coordination.models import RequestStatus
 from tests.coordinators.requests_helpers import file_one, make_setup
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +36,10 @@ def many(s, n):
 
 
 @pytest.mark.parametrize(
-    "name", ["coordinators:request_list", "coordinators:workspace", "coordinators:knowledge_base"]
+    "name", ["coordination:request_list", "coordination:workspace", "coordination:knowledge_base"]
 )
 def test_list_pages_run_a_constant_number_of_queries(client, s, name):
-    user = s.coordinator.user if name == "coordinators:workspace" else s.contact
+    user = s.coordinator.user if name == "coordination:workspace" else s.contact
     client.force_login(user)
     many(s, 3)
     for i in range(3):
@@ -59,10 +59,10 @@ def test_request_page_runs_a_constant_number_of_queries(client, s):
     client.force_login(s.contact)
     r = file_one(s)
     services.post_message(request=r, author=s.coordinator.user, body="1")
-    few = queries(client, reverse("coordinators:request_detail", args=[r.pk]))
+    few = queries(client, reverse("coordination:request_detail", args=[r.pk]))
     for i in range(15):
         services.post_message(request=r, author=s.coordinator.user if i % 2 else s.staff, body=f"消息{i}")
-    assert queries(client, reverse("coordinators:request_detail", args=[r.pk])) == few
+    assert queries(client, reverse("coordination:request_detail", args=[r.pk])) == few
 
 
 def test_my_requests_filters_by_status_type_date_and_search(client, s):
@@ -70,7 +70,7 @@ def test_my_requests_filters_by_status_type_date_and_search(client, s):
     b = file_one(s, subject="查验等待", service_type="difficult_problems")
     services.withdraw(request=b, actor=s.contact)
     client.force_login(s.contact)
-    url = reverse("coordinators:request_list")
+    url = reverse("coordination:request_list")
 
     def shown(params):
         return {r.pk for r in client.get(url, params).context["page"].items}
@@ -86,23 +86,23 @@ def test_my_requests_filters_by_status_type_date_and_search(client, s):
 def test_my_requests_pages_with_a_cursor(client, s):
     many(s, 30)
     client.force_login(s.contact)
-    first = client.get(reverse("coordinators:request_list"))
+    first = client.get(reverse("coordination:request_list"))
     page1 = first.context["page"]
     assert len(page1.items) == 25 and page1.next_cursor
-    page2 = client.get(reverse("coordinators:request_list"), {"cursor": page1.next_cursor}).context["page"]
+    page2 = client.get(reverse("coordination:request_list"), {"cursor": page1.next_cursor}).context["page"]
     assert len(page2.items) == 5 and not ({r.pk for r in page1.items} & {r.pk for r in page2.items})
 
 
 def test_a_broken_cursor_shows_the_first_page(client, s):
     many(s, 2)
     client.force_login(s.contact)
-    assert len(client.get(reverse("coordinators:request_list"), {"cursor": "!!"}).context["page"].items) == 2
+    assert len(client.get(reverse("coordination:request_list"), {"cursor": "!!"}).context["page"].items) == 2
 
 
 def test_htmx_filter_returns_only_the_rows(client, s):
     file_one(s)
     client.force_login(s.contact)
-    response = client.get(reverse("coordinators:request_list"), {"status": "open"}, HTTP_HX_REQUEST="true")
+    response = client.get(reverse("coordination:request_list"), {"status": "open"}, HTTP_HX_REQUEST="true")
     assert b"<html" not in response.content and b'data-testid="request-row"' in response.content
 
 
@@ -110,16 +110,16 @@ def test_workspace_lists_the_queue_by_due_time_and_flags_overdue(client, s):
     old = file_one(s, subject="很久以前的请求", now=timezone.now() - datetime.timedelta(days=30))
     new = file_one(s, subject="新请求")
     client.force_login(s.coordinator.user)
-    response = client.get(reverse("coordinators:workspace"))
+    response = client.get(reverse("coordination:workspace"))
     assert [r.pk for r in response.context["page"].items] == [old.pk, new.pk]
     assert "table-danger" in response.content.decode()
-    overdue = client.get(reverse("coordinators:workspace"), {"overdue": "on"}).context["page"].items
+    overdue = client.get(reverse("coordination:workspace"), {"overdue": "on"}).context["page"].items
     assert [r.pk for r in overdue] == [old.pk]
 
 
 def test_workspace_is_for_customs_staff(client, s):
     client.force_login(s.contact)
-    assert client.get(reverse("coordinators:workspace")).status_code == 403
+    assert client.get(reverse("coordination:workspace")).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -154,7 +154,7 @@ def test_request_page_in_both_languages(client, s, language):
     r = file_one(s)
     client.force_login(s.contact)
     client.cookies["django_language"] = language
-    page = client.get(reverse("coordinators:request_detail", args=[r.pk])).content.decode()
+    page = client.get(reverse("coordination:request_detail", args=[r.pk])).content.decode()
     assert f'lang="{language}"' in page and 'data-testid="sla"' in page
 
 
@@ -164,7 +164,7 @@ def test_filing_through_the_page(client, s, settings, tmp_path):
 
     client.force_login(s.staff)
     response = client.post(
-        reverse("coordinators:request_create"),
+        reverse("coordination:request_create"),
         {
             "service_type": "consulting",
             "subject": "通关咨询",
@@ -181,11 +181,11 @@ def test_filing_through_the_page(client, s, settings, tmp_path):
 def test_actions_through_the_page(client, s):
     r = file_one(s)
     client.force_login(s.coordinator.user)
-    client.post(reverse("coordinators:request_action", args=[r.pk, "accept"]))
-    client.post(reverse("coordinators:request_action", args=[r.pk, "resolve"]), {"note": "已解决"})
+    client.post(reverse("coordination:request_action", args=[r.pk, "accept"]))
+    client.post(reverse("coordination:request_action", args=[r.pk, "resolve"]), {"note": "已解决"})
     client.force_login(s.contact)
     client.post(
-        reverse("coordinators:request_action", args=[r.pk, "confirm"]), {"rating": "5", "comment": "好"}
+        reverse("coordination:request_action", args=[r.pk, "confirm"]), {"rating": "5", "comment": "好"}
     )
     r.refresh_from_db()
     assert r.status == RequestStatus.CLOSED and r.rating == 5
@@ -195,7 +195,7 @@ def test_an_illegal_action_is_a_flash_message_not_a_500(client, s):
     r = file_one(s)
     client.force_login(s.contact)
     response = client.post(
-        reverse("coordinators:request_action", args=[r.pk, "confirm"]), {"rating": "5"}, follow=True
+        reverse("coordination:request_action", args=[r.pk, "confirm"]), {"rating": "5"}, follow=True
     )
     assert response.status_code == 200
     assert list(response.context["messages"])
@@ -256,7 +256,7 @@ def test_scheduling_a_site_visit_needs_two_distinct_assignable_coordinators(clie
     )
     assert {visit.coordinator_a, visit.coordinator_b} == {s.coordinator, s.partner}
     client.force_login(s.coordinator.user)
-    client.post(reverse("coordinators:record_visit", args=[visit.pk]), {"record": "已核查"})
+    client.post(reverse("coordination:record_visit", args=[visit.pk]), {"record": "已核查"})
     visit.refresh_from_db()
     assert visit.status == "done" and visit.record == "已核查"
 
@@ -266,7 +266,7 @@ def test_the_visit_page_refuses_a_single_coordinator_with_a_form_error(client, s
     client.force_login(s.coordinator.user)
     when = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        reverse("coordinators:schedule_visit", args=[r.pk]),
+        reverse("coordination:schedule_visit", args=[r.pk]),
         {
             "coordinator_a": s.coordinator.pk,
             "coordinator_b": s.coordinator.pk,
@@ -282,7 +282,7 @@ def test_contact_person_asks_for_a_site_visit(client, s):
     r = file_one(s)
     client.force_login(s.contact)
     client.post(
-        reverse("coordinators:request_action", args=[r.pk, "request_site_visit"]), {"note": "请上午来"}
+        reverse("coordination:request_action", args=[r.pk, "request_site_visit"]), {"note": "请上午来"}
     )
     r.refresh_from_db()
     assert r.site_visit_requested_at is not None

@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from coordinators.models import CoordinationRequest, ServiceLevel, ServiceType
-from coordinators.requests import escalation, selectors, services, sla
+from coordination import escalation, selectors, services, sla
+from coordination.models import CoordinationRequest, ServiceLevel, ServiceType
 from portal.models import Escalation, Holiday
 from portal.roles import Role
 from tests.coordinators.requests_helpers import file_one, make_setup
@@ -149,14 +149,14 @@ def test_requests_on_time_are_not_escalated(s):
 
 
 def test_the_daily_escalation_is_scheduled_with_a_crontab():
-    task = PeriodicTask.objects.get(task="coordinators.escalate_overdue_requests")
+    task = PeriodicTask.objects.get(task="coordination.escalate_overdue_requests")
     assert task.crontab is not None and task.enabled
 
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_escalation_task_runs_on_a_real_worker(celery_worker_session):
-    from coordinators.tasks import escalate_overdue_requests
+    from coordination.tasks import escalate_overdue_requests
 
     s = make_setup()
     s.office.leader = s.officer

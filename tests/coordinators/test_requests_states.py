@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from coordinators.models import RequestStatus, RequestTransfer
-from coordinators.requests import services, states
+from coordination import services, states
+from coordination.models import RequestStatus, RequestTransfer
 from portal.exceptions import ConflictError, PermissionDeniedError
 from tests.coordinators.requests_helpers import file_one, make_setup
 from tests.factories import LocalCustomsFactory
@@ -142,9 +142,9 @@ def test_reopen_after_the_window_is_refused(s, settings):
 
 
 def test_reopen_window_default_is_15_days():
-    from coordinators import conf
+    from portal.conf import tunable
 
-    assert conf.reopen_window_days() == 15
+    assert tunable("REOPEN_WINDOW_DAYS") == 15
 
 
 def test_illegal_transition_is_refused_with_a_clear_message(s):

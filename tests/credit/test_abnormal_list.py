@@ -11,9 +11,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from credit import abnormal, jobs
 from credit.models import AbnormalListEntry, AbnormalListIdentification, CreditEvent, CreditEventReason
+from credit.services import abnormal_list as abnormal
 from portal.exceptions import ConflictError, DomainError
+from portal.jobs import JobInterrupted
 from portal.models import Notification
 from tests.factories import customs_user, member, paired_enterprise, rated_enterprise
 
@@ -38,7 +39,7 @@ def long_listed_enterprise(days_ago=95):
 @pytest.mark.django_db
 def test_enterprise_listed_95_days_is_identified_untrustworthy_with_notices_to_members_and_coordinators():
     enterprise, entry, contact, first, second = long_listed_enterprise(95)
-    result = jobs.identify_long_listed()
+    result = abnormal.identify_long_listed()
     enterprise.refresh_from_db()
     assert result.processed == 1
     assert enterprise.rating.code == "untrustworthy"
@@ -54,7 +55,7 @@ def test_enterprise_listed_95_days_is_identified_untrustworthy_with_notices_to_m
 @pytest.mark.django_db
 def test_enterprise_listed_80_days_is_left_alone():
     enterprise, _entry, *_ = long_listed_enterprise(80)
-    assert jobs.identify_long_listed().processed == 0
+    assert abnormal.identify_long_listed().processed == 0
     enterprise.refresh_from_db()
     assert enterprise.rating.code == "advanced_certified"
     assert not AbnormalListIdentification.objects.exists()
@@ -63,16 +64,16 @@ def test_enterprise_listed_80_days_is_left_alone():
 @pytest.mark.django_db
 def test_exactly_90_days_is_not_more_than_90_days():
     _enterprise, _entry, *_ = long_listed_enterprise(90)
-    assert jobs.identify_long_listed().processed == 0
+    assert abnormal.identify_long_listed().processed == 0
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1), tick=False):
-        assert jobs.identify_long_listed().processed == 1
+        assert abnormal.identify_long_listed().processed == 1
 
 
 @pytest.mark.django_db
 def test_running_the_job_twice_records_one_event_and_one_set_of_notices():
     long_listed_enterprise(95)
-    jobs.identify_long_listed()
-    second = jobs.identify_long_listed()
+    abnormal.identify_long_listed()
+    second = abnormal.identify_long_listed()
     assert second.processed == 0
     assert CreditEvent.objects.filter(reason=CreditEventReason.ABNORMAL_LIST).count() == 1
     assert Notification.objects.filter(verb="abnormal_untrustworthy").count() == 3
@@ -84,11 +85,11 @@ def test_enterprise_already_untrustworthy_keeps_its_rating_and_is_identified_onc
         "seriously_untrustworthy", on=timezone.localdate() - datetime.timedelta(days=200)
     )
     listed(enterprise, 100)
-    assert jobs.identify_long_listed().processed == 1
+    assert abnormal.identify_long_listed().processed == 1
     enterprise.refresh_from_db()
     assert enterprise.rating.code == "seriously_untrustworthy"
     assert AbnormalListIdentification.objects.get().credit_event is None
-    assert jobs.identify_long_listed().processed == 0
+    assert abnormal.identify_long_listed().processed == 0
 
 
 @pytest.mark.django_db
@@ -97,16 +98,16 @@ def test_a_crash_mid_batch_keeps_finished_batches_and_the_rerun_completes_the_re
 
     def kill_after_third(seen):
         if seen == 3:
-            raise jobs.JobInterrupted("worker killed")
+            raise JobInterrupted("worker killed")
 
-    with pytest.raises(jobs.JobInterrupted):
-        jobs.identify_long_listed(batch_size=2, kill_point=kill_after_third)
+    with pytest.raises(JobInterrupted):
+        abnormal.identify_long_listed(batch_size=2, kill_point=kill_after_third)
     # The first batch (2 entries) committed whole; the third entry's batch rolled back whole.
     done = set(AbnormalListIdentification.objects.values_list("entry_id", flat=True))
     assert done == {entries[0].pk, entries[1].pk}
     assert CreditEvent.objects.filter(reason=CreditEventReason.ABNORMAL_LIST).count() == 2
     assert Notification.objects.filter(verb="abnormal_untrustworthy").count() == 2 * 3
-    result = jobs.identify_long_listed(batch_size=2)
+    result = abnormal.identify_long_listed(batch_size=2)
     assert result.processed == 3
     assert CreditEvent.objects.filter(reason=CreditEventReason.ABNORMAL_LIST).count() == 5
     assert Notification.objects.filter(verb="abnormal_untrustworthy").count() == 5 * 3
@@ -121,7 +122,7 @@ def test_two_workers_at_once_record_one_event_per_entry():
     def worker():
         try:
             barrier.wait()
-            jobs.identify_long_listed(batch_size=1)
+            abnormal.identify_long_listed(batch_size=1)
         except Exception as exc:  # surfaced by the assertion below
             errors.append(exc)
         finally:
@@ -147,7 +148,7 @@ def test_the_untrustworthy_rating_is_the_regime_in_force_on_the_day_after_90_day
         old = rated_enterprise("general_credit", on=datetime.date(2021, 7, 1))
         listed(old, 0)
     with time_machine.travel(datetime.datetime(2021, 11, 15, 10, tzinfo=TZ), tick=False):
-        jobs.identify_long_listed()
+        abnormal.identify_long_listed()
     event = CreditEvent.objects.get(enterprise=old, reason=CreditEventReason.ABNORMAL_LIST)
     assert (event.effective_date, event.regime.code, event.to_rating.code) == (
         datetime.date(2021, 10, 31),
@@ -159,7 +160,7 @@ def test_the_untrustworthy_rating_is_the_regime_in_force_on_the_day_after_90_day
         recent = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
         listed(recent, 0)
     with time_machine.travel(datetime.datetime(2026, 4, 20, 10, tzinfo=TZ), tick=False):
-        jobs.identify_long_listed()
+        abnormal.identify_long_listed()
     event = CreditEvent.objects.get(enterprise=recent, reason=CreditEventReason.ABNORMAL_LIST)
     assert (event.effective_date, event.regime.code, event.to_rating.code) == (
         datetime.date(2026, 4, 11),

@@ -8,8 +8,8 @@ import datetime
 import pytest
 import time_machine
 
-from credit import annual_reports, jobs
 from credit.models import AbnormalListEntry, AnnualReport, AnnualReportCandidate
+from credit.services import annual_reports
 from portal.exceptions import ConflictError, PermissionDeniedError
 from tests.factories import UserFactory, customs_user, member, rated_enterprise
 
@@ -32,10 +32,10 @@ def test_missing_report_after_the_deadline_makes_a_candidate_not_a_listing():
         diligent = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
         annual_reports.submit_annual_report(enterprise=diligent, author=member(diligent))
     with at(datetime.date(2026, 6, 30)):
-        assert jobs.list_annual_report_candidates().processed == 0  # still within the deadline
+        assert annual_reports.list_annual_report_candidates().processed == 0  # still within the deadline
     with at(datetime.date(2026, 7, 1)):
-        result = jobs.list_annual_report_candidates()
-        again = jobs.list_annual_report_candidates()
+        result = annual_reports.list_annual_report_candidates()
+        again = annual_reports.list_annual_report_candidates()
     assert (result.processed, again.processed) == (1, 0)
     candidate = AnnualReportCandidate.objects.get()
     assert (candidate.enterprise, candidate.year, candidate.status) == (late, 2026, "pending")
@@ -48,7 +48,7 @@ def test_officer_confirmation_lists_the_enterprise_for_the_missing_report():
     with at(datetime.date(2026, 1, 5)):
         enterprise = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
     with at(datetime.date(2026, 7, 2)):
-        jobs.list_annual_report_candidates()
+        annual_reports.list_annual_report_candidates()
         officer = customs_user("customs_officer", enterprise.local_customs)
         candidate = annual_reports.confirm_candidate(
             candidate=AnnualReportCandidate.objects.get(), actor=officer
@@ -67,7 +67,7 @@ def test_a_report_received_before_the_officer_decides_prevents_the_listing():
     with at(datetime.date(2026, 1, 5)):
         enterprise = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
     with at(datetime.date(2026, 7, 2)):
-        jobs.list_annual_report_candidates()
+        annual_reports.list_annual_report_candidates()
         annual_reports.submit_annual_report(enterprise=enterprise, author=member(enterprise))
         officer = customs_user("customs_officer", enterprise.local_customs)
         with pytest.raises(ConflictError):
@@ -91,4 +91,4 @@ def test_only_members_submit_and_only_once_a_year():
 def test_an_enterprise_registered_after_the_deadline_is_not_a_candidate():
     with at(datetime.date(2026, 8, 1)):
         rated_enterprise("regular", on=datetime.date(2026, 8, 1))
-        assert jobs.list_annual_report_candidates().processed == 0
+        assert annual_reports.list_annual_report_candidates().processed == 0

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from coordinators import services as coordination
+from coordinators import selectors as coordinator_selectors
 from coordinators.models import PairAssignment
 from credit import services
 from credit.models import AbnormalListEntry, CreditEvent, CreditEventReason, CreditRating, CreditRegime
@@ -170,7 +170,7 @@ def test_downgrade_out_of_gets_coordinators_ends_the_pair(world):
     record(enterprise, "decree-282", "certified", today, reason=R.DOWNGRADE)
     pair = PairAssignment.objects.get(enterprise=enterprise)
     assert pair.ended_on is not None and pair.end_reason == PairAssignment.EndReason.NO_LONGER_AEO
-    assert enterprise not in coordination.enterprises_needing_pair()
+    assert enterprise not in coordinator_selectors.enterprises_needing_pair()
 
 
 def test_every_event_is_kept(world):

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from coordinators import services as coordination
 from coordinators.models import RecusalReason
-from credit import selfexam
 from credit.models import Judgement, SelfExamination, StandardItem
+from credit.services import self_examination as selfexam
 from enterprises.models import Enterprise
 from portal.exceptions import PermissionDeniedError
 from tests.enterprises.world import (

@@ -10,8 +10,9 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from credit import jobs
 from credit.models import RecertificationReminder
+from credit.services import recertification as jobs
+from portal.conf import recertification_reminder_days
 from portal.models import Notification
 from tests.factories import management_manager, member, paired_enterprise
 
@@ -24,7 +25,7 @@ def at(day: datetime.date):
 
 def test_default_reminder_days_are_180_90_30(settings):
     settings.GUANQI = {k: v for k, v in settings.GUANQI.items() if k != "RECERTIFICATION_REMINDER_DAYS"}
-    assert jobs.reminder_days() == [180, 90, 30]
+    assert recertification_reminder_days() == [180, 90, 30]
 
 
 @pytest.mark.django_db

@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from credit import repair
 from credit.models import AnnualReport, CreditEventReason, RepairApplication, UntrustworthyCause
-from credit.services import record_credit_event
+from credit.services import record_credit_event, repair
 from tests.factories import customs_user, member, rated_enterprise, rating
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,8 @@ import datetime
 import pytest
 import time_machine
 
-from credit import jobs, repair
 from credit.models import CreditEvent, CreditEventReason, RepairApplication, UntrustworthyCause
-from credit.services import record_credit_event
+from credit.services import record_credit_event, repair
 from portal.exceptions import ConflictError
 from tests.factories import customs_user, member, rated_enterprise, rating
 
@@ -95,10 +94,10 @@ def test_automatic_repair_after_two_clean_years_once_across_the_regime_change():
     Decree 282; the job (run after 2026-04-01) repairs once, into the regime in force on that date."""
     enterprise = downgraded(datetime.date(2024, 3, 1), UntrustworthyCause.SMUGGLING)
     with at(datetime.date(2026, 2, 28)):
-        assert jobs.apply_automatic_repairs().processed == 0
+        assert repair.apply_automatic_repairs().processed == 0
     with at(datetime.date(2026, 4, 10)):
-        assert jobs.apply_automatic_repairs().processed == 1
-        assert jobs.apply_automatic_repairs().processed == 0
+        assert repair.apply_automatic_repairs().processed == 1
+        assert repair.apply_automatic_repairs().processed == 0
     event = CreditEvent.objects.get(enterprise=enterprise, reason=CreditEventReason.REPAIR)
     assert (event.effective_date, event.regime.code, event.to_rating.code) == (
         datetime.date(2026, 3, 1),

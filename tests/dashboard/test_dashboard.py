@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from coordinators import dashboard
 from coordinators.models import PairAssignment
 from credit.models import AbnormalListEntry
 from portal.roles import Role
+from supervision import selectors as dashboard
 from tests.factories import (
     CoordinatorFactory,
     LocalCustomsFactory,
@@ -23,7 +23,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-URL = "/coordination/dashboard/"
+URL = "/supervision/"
 
 
 def rows_by_pk(scope, **kwargs):
@@ -65,8 +65,8 @@ def test_local_customs_leader_sees_only_their_office(login, office, make_coordin
     assert theirs.pk not in shown
     # Asking for the sibling office by filter does not widen the scope.
     assert theirs.pk not in {c.pk for c in client.get(URL, {"office": sibling.pk}).context["coordinators"]}
-    assert client.get(reverse("coordinators:dashboard_coordinator", args=[theirs.pk])).status_code == 404
-    assert client.get(reverse("coordinators:dashboard_coordinator", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("supervision:dashboard_coordinator", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("supervision:dashboard_coordinator", args=[mine.pk])).status_code == 200
 
 
 def test_manager_sees_their_district_only(login, manager, office, make_coordinators):
@@ -203,7 +203,7 @@ def test_export_csv_has_the_coordinator_rows(login, manager, office, make_coordi
     a, b = make_coordinators(office, 2)
     assign(a, b, 1)
     response = login(manager).get(
-        reverse("coordinators:dashboard_export", args=["coordinators"]), {"format": "csv"}
+        reverse("supervision:dashboard_export", args=["coordinators"]), {"format": "csv"}
     )
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert a.user.display_name in text
@@ -214,7 +214,7 @@ def test_export_excel_opens_with_openpyxl(login, manager, office, make_coordinat
     a, b = make_coordinators(office, 2)
     assign(a, b, 1)
     response = login(manager).get(
-        reverse("coordinators:dashboard_export", args=["offices"]), {"format": "xlsx"}
+        reverse("supervision:dashboard_export", args=["offices"]), {"format": "xlsx"}
     )
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = [[cell.value for cell in row] for row in workbook.active.iter_rows()]
@@ -222,13 +222,13 @@ def test_export_excel_opens_with_openpyxl(login, manager, office, make_coordinat
 
 
 def test_export_of_an_unknown_table_is_404(login, manager):
-    assert login(manager).get(reverse("coordinators:dashboard_export", args=["passwords"])).status_code == 404
+    assert login(manager).get(reverse("supervision:dashboard_export", args=["passwords"])).status_code == 404
 
 
 def test_export_refused_to_an_enterprise(login, office):
     contact = member(rated_enterprise(local_customs=office))
     assert (
-        login(contact).get(reverse("coordinators:dashboard_export", args=["coordinators"])).status_code == 403
+        login(contact).get(reverse("supervision:dashboard_export", args=["coordinators"])).status_code == 403
     )
 
 
@@ -238,12 +238,12 @@ def test_rebalance_suggests_and_reassigns_after_confirmation(
     a, b, c, d = make_coordinators(office, 4)
     enterprises = assign(a, b, 3)
     client = login(manager)
-    page = client.get(reverse("coordinators:dashboard_rebalance", args=[a.pk]))
+    page = client.get(reverse("supervision:dashboard_rebalance", args=[a.pk]))
     assert page.status_code == 200
     suggestion = page.context["suggestions"][0]
     assert {x.pk for x in suggestion["suggested"]} == {c.pk, d.pk}
     target = suggestion["pair"].enterprise
-    url = reverse("coordinators:dashboard_reassign", args=[target.pk])
+    url = reverse("supervision:dashboard_reassign", args=[target.pk])
     confirm = client.get(url, {"coordinator": [c.pk, d.pk], "from": a.pk})
     assert confirm.status_code == 200
     assert (
@@ -262,7 +262,7 @@ def test_office_leader_cannot_reassign(login, office, make_coordinators, assign)
     a, b, c, d = make_coordinators(office, 4)
     (enterprise,) = assign(a, b, 1)
     response = login(leader).post(
-        reverse("coordinators:dashboard_reassign", args=[enterprise.pk]), {"coordinator": [c.pk, d.pk]}
+        reverse("supervision:dashboard_reassign", args=[enterprise.pk]), {"coordinator": [c.pk, d.pk]}
     )
     assert response.status_code == 403
 
@@ -273,7 +273,7 @@ def test_reassign_refused_by_the_service_shows_a_message_not_a_500(
     a, b = make_coordinators(office, 2)
     (enterprise,) = assign(a, b, 1)
     response = login(manager).post(
-        reverse("coordinators:dashboard_reassign", args=[enterprise.pk]),
+        reverse("supervision:dashboard_reassign", args=[enterprise.pk]),
         {"coordinator": [a.pk, b.pk]},
         follow=True,
     )

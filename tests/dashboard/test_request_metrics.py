@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from appeals.models import AppealType
 from appeals.services import file_appeal
-from coordinators import dashboard
-from coordinators.requests import services as requests
+from coordination import services as requests
 from portal.roles import Role
+from supervision import selectors as dashboard
 from tests.factories import customs_user, member, paired_enterprise
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +142,6 @@ def test_office_totals_of_requests(manager, office, paired):
 def test_coordinator_page_lists_open_requests_and_visits(login, manager, paired):
     enterprise, a, _b, contact = paired
     file(enterprise, contact, at=timezone.now() - datetime.timedelta(days=20), subject="逾期的请求")
-    page = login(manager).get(f"/coordination/dashboard/coordinators/{a.pk}/")
+    page = login(manager).get(f"/supervision/coordinators/{a.pk}/")
     assert page.status_code == 200
     assert "逾期的请求" in page.content.decode()

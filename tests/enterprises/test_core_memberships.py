@@ -4,10 +4,11 @@ swap, one active membership per user."""
 import pytest
 from django.db import IntegrityError, transaction
 
-from enterprises import permissions, services
+from enterprises import services
 from enterprises.models import Membership, MembershipRole
 from portal.exceptions import ConflictError, DomainError
 from portal.roles import Role
+from portal.scoping import can_see
 from tests.factories import UserFactory, member
 
 
@@ -44,7 +45,7 @@ def test_former_contact_person_loses_access_when_not_kept_as_staff(world):
         enterprise=enterprise, user=UserFactory(), position="总经理", keep_previous_as_staff=False
     )
     first.__dict__.pop("roles", None)
-    assert not permissions.can_view_enterprise(first, enterprise)
+    assert not can_see(first, enterprise)
 
 
 def test_database_refuses_a_contact_person_who_is_not_a_senior_executive(world):
@@ -93,5 +94,5 @@ def test_ending_a_staff_membership_removes_access(world):
     user = member(enterprise, role=Role.ENTERPRISE_STAFF)
     services.end_membership(membership=Membership.objects.get(user=user, ended_at__isnull=True))
     user.__dict__.pop("roles", None)
-    assert not permissions.can_view_enterprise(user, enterprise)
+    assert not can_see(user, enterprise)
     assert Role.ENTERPRISE_STAFF not in user.roles

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from coordinators import services as coordination
 from coordinators.models import RecusalReason
-from enterprises import permissions, services
+from enterprises import scoping as permissions
+from enterprises import services
 from enterprises.models import Enterprise
 from portal.roles import Role
 from tests.factories import UserFactory, member
@@ -44,7 +45,7 @@ def test_recused_coordinator_never_sees_the_enterprise_even_with_a_grant(world):
     coordination.declare_recusal(
         coordinator=a, enterprise=enterprise, reason=RecusalReason.KINSHIP, actor=world.manager
     )
-    permissions.grant_view(a.user, enterprise)  # a stray grant must not help
+    permissions.grant(permissions.VIEW, a.user, enterprise)  # a stray grant must not help
     assert enterprise.pk not in _visible(a.user)
 
 

@@ -8,9 +8,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises import outreach
-from enterprises.models import AnnouncementDigest, AnnouncementReceipt
-from enterprises.tasks import send_announcement_digests
+from outreach import services as outreach
+from outreach.models import AnnouncementDigest, AnnouncementReceipt
+from outreach.tasks import send_announcement_digests
 from portal.exceptions import PermissionDeniedError
 from portal.roles import Role
 from tests.factories import LocalCustomsFactory, customs_user, member, rated_enterprise, rating
@@ -90,7 +90,7 @@ def test_opening_an_announcement_records_one_receipt(login, officer, office):
     contact = member(enterprise)
     announcement = announce(officer, office)
     client = login(contact)
-    url = reverse("enterprises:announcement_detail", args=[announcement.pk])
+    url = reverse("outreach:announcement_detail", args=[announcement.pk])
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200
     assert AnnouncementReceipt.objects.filter(announcement=announcement, user=contact).count() == 1
@@ -98,7 +98,7 @@ def test_opening_an_announcement_records_one_receipt(login, officer, office):
 
 def test_officer_opening_an_announcement_records_no_receipt(login, officer, office):
     announcement = announce(officer, office)
-    login(officer).get(reverse("enterprises:announcement_detail", args=[announcement.pk]))
+    login(officer).get(reverse("outreach:announcement_detail", args=[announcement.pk]))
     assert not AnnouncementReceipt.objects.exists()
 
 
@@ -106,7 +106,7 @@ def test_enterprise_cannot_open_an_announcement_not_meant_for_it(login, officer,
     outsider = member(rated_enterprise())
     announcement = announce(officer, office)
     assert (
-        login(outsider).get(reverse("enterprises:announcement_detail", args=[announcement.pk])).status_code
+        login(outsider).get(reverse("outreach:announcement_detail", args=[announcement.pk])).status_code
         == 404
     )
 
@@ -121,9 +121,7 @@ def test_unread_report_lists_who_has_not_opened_an_important_announcement(login,
     outreach.record_receipt(announcement=announcement, user=reader)
     assert [m.user_id for m in outreach.unread_report(announcement)] == [skipper.pk]
     page = (
-        login(officer)
-        .get(reverse("enterprises:announcement_unread", args=[announcement.pk]))
-        .content.decode()
+        login(officer).get(reverse("outreach:announcement_unread", args=[announcement.pk])).content.decode()
     )
     assert "没读的人" in page
     assert "读过的人" not in page
@@ -134,8 +132,7 @@ def test_enterprise_cannot_see_the_unread_report(login, officer, office):
     contact = member(rated_enterprise(local_customs=office))
     announcement = announce(officer, office)
     assert (
-        login(contact).get(reverse("enterprises:announcement_unread", args=[announcement.pk])).status_code
-        == 404
+        login(contact).get(reverse("outreach:announcement_unread", args=[announcement.pk])).status_code == 404
     )
 
 
@@ -146,7 +143,7 @@ def test_home_page_panel_shows_important_first_and_marks_unread(officer, office)
     announce(officer, office, title="重要提醒", is_important=True)
     request = RequestFactory().get("/")
     request.user = contact
-    html = Template('{% include "enterprises/_announcements_panel.html" %}').render(
+    html = Template('{% include "outreach/_announcements_panel.html" %}').render(
         Context({"request": request, "user": contact})
     )
     assert html.index("重要提醒") < html.index("普通通知")
@@ -156,9 +153,7 @@ def test_home_page_panel_shows_important_first_and_marks_unread(officer, office)
 
 def test_panel_is_empty_for_customs_staff(officer, office):
     announce(officer, office, title="给企业的通知")
-    html = Template('{% include "enterprises/_announcements_panel.html" %}').render(
-        Context({"user": officer})
-    )
+    html = Template('{% include "outreach/_announcements_panel.html" %}').render(Context({"user": officer}))
     assert "给企业的通知" not in html
 
 
@@ -169,7 +164,7 @@ def test_panel_query_count_is_constant(officer, office, django_assert_max_num_qu
         announce(officer, office, title=f"通知{i}")
     contact = type(contact).objects.get(pk=contact.pk)
     with django_assert_max_num_queries(4):
-        Template('{% include "enterprises/_announcements_panel.html" %}').render(Context({"user": contact}))
+        Template('{% include "outreach/_announcements_panel.html" %}').render(Context({"user": contact}))
 
 
 def digest_user(enterprise, **kwargs):
@@ -204,7 +199,7 @@ def test_no_digest_when_nothing_new_for_the_enterprise(officer, office):
 def test_digest_schedule_is_installed():
     from django_celery_beat.models import PeriodicTask
 
-    assert PeriodicTask.objects.filter(task="enterprises.send_announcement_digests", enabled=True).exists()
+    assert PeriodicTask.objects.filter(task="outreach.send_announcement_digests", enabled=True).exists()
 
 
 def test_manager_sees_the_unread_report_of_an_all_district_announcement_for_their_district_only(
@@ -217,8 +212,8 @@ def test_manager_sees_the_unread_report_of_an_all_district_announcement_for_thei
         actor=admin, title="海关服务免费", body="谨防中介", kind="anti_intermediary", is_important=True
     )
     client = login(officer)
-    assert client.get(reverse("enterprises:announcement_detail", args=[warning.pk])).status_code == 200
-    page = client.get(reverse("enterprises:announcement_unread", args=[warning.pk])).content.decode()
+    assert client.get(reverse("outreach:announcement_detail", args=[warning.pk])).status_code == 200
+    page = client.get(reverse("outreach:announcement_unread", args=[warning.pk])).content.decode()
     assert "本关区联络员" in page
     assert "外关区联络员" not in page
     assert mine.pk

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises import outreach
 from enterprises.models import Enterprise
+from outreach import services as outreach
 from portal.roles import Role
 from tests.factories import customs_user, member, paired_enterprise
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def feed(client, user):
     token = outreach.calendar_token_for(user).token
-    return client.get(reverse("enterprises:calendar_feed", args=[token]))
+    return client.get(reverse("outreach:calendar_feed", args=[token]))
 
 
 def test_enterprise_feed_has_its_recertification_date_and_registered_sessions(client):
@@ -47,7 +47,7 @@ def test_enterprise_feed_has_its_recertification_date_and_registered_sessions(cl
 
 
 def test_coordinator_feed_has_their_site_visits(client):
-    from coordinators.requests import services as requests
+    from coordination import services as requests
 
     enterprise, a, b = paired_enterprise()
     contact = member(enterprise)
@@ -69,7 +69,7 @@ def test_coordinator_feed_has_their_site_visits(client):
 
 
 def test_wrong_token_is_404(client):
-    assert client.get(reverse("enterprises:calendar_feed", args=["not-a-token"])).status_code == 404
+    assert client.get(reverse("outreach:calendar_feed", args=["not-a-token"])).status_code == 404
 
 
 def test_rotating_revokes_the_old_token(client):
@@ -78,8 +78,8 @@ def test_rotating_revokes_the_old_token(client):
     old = outreach.calendar_token_for(contact).token
     new = outreach.rotate_calendar_token(user=contact).token
     assert new != old
-    assert client.get(reverse("enterprises:calendar_feed", args=[old])).status_code == 404
-    assert client.get(reverse("enterprises:calendar_feed", args=[new])).status_code == 200
+    assert client.get(reverse("outreach:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("outreach:calendar_feed", args=[new])).status_code == 200
 
 
 def test_token_of_a_user_who_left_the_enterprise_shows_nothing_of_it(client):
@@ -90,13 +90,13 @@ def test_token_of_a_user_who_left_the_enterprise_shows_nothing_of_it(client):
     staff = member(enterprise, Role.ENTERPRISE_STAFF)
     token = outreach.calendar_token_for(staff).token
     services.end_membership(membership=staff.memberships.get())
-    assert client.get(reverse("enterprises:calendar_feed", args=[token])).status_code == 404
+    assert client.get(reverse("outreach:calendar_feed", args=[token])).status_code == 404
 
 
 def test_calendar_page_shows_the_feed_address(login):
     enterprise, _a, _b = paired_enterprise()
     contact = member(enterprise)
-    page = login(contact).get(reverse("enterprises:calendar"))
+    page = login(contact).get(reverse("outreach:calendar"))
     assert outreach.calendar_token_for(contact).token in page.content.decode()
 
 

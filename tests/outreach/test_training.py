@@ -11,8 +11,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises import outreach
-from enterprises.models import Enterprise, TrainingInvitation, TrainingRegistration
+from enterprises.models import Enterprise
+from outreach import services as outreach
+from outreach.models import TrainingInvitation, TrainingRegistration
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.roles import Role
 from tests.factories import LocalCustomsFactory, UserFactory, customs_user, member, rated_enterprise
@@ -311,15 +312,15 @@ def test_training_report_page_lists_the_head_and_exports(login, officer, office)
     enterprise = rated_enterprise(local_customs=office)
     member(enterprise, full_name="缺席的张总")
     client = login(officer)
-    page = client.get(reverse("enterprises:training_report"))
+    page = client.get(reverse("outreach:training_report"))
     assert "缺席的张总" in page.content.decode()
-    csv = client.get(reverse("enterprises:training_report") + "?format=csv")
+    csv = client.get(reverse("outreach:training_report") + "?format=csv")
     assert "缺席的张总" in b"".join(csv.streaming_content).decode("utf-8-sig")
 
 
 def test_enterprise_cannot_open_the_training_report(login, office):
     contact = member(rated_enterprise(local_customs=office))
-    assert login(contact).get(reverse("enterprises:training_report")).status_code == 403
+    assert login(contact).get(reverse("outreach:training_report")).status_code == 403
 
 
 def pdf(name="slides.pdf"):
@@ -345,7 +346,7 @@ def test_material_downloadable_by_attendees_after_the_session_only(
     session = attended(officer, office, enterprise, head, days_ago=3)
     outreach.invite_audience(session=session, actor=officer)
     material = outreach.add_material(session=session, actor=officer, title="Slides", upload=pdf())
-    url = reverse("enterprises:training_material_download", args=[material.pk])
+    url = reverse("outreach:training_material_download", args=[material.pk])
     response = login(head).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
@@ -359,8 +360,8 @@ def test_enterprise_sees_only_sessions_it_is_invited_to(login, officer, office):
     invited = invited_session(officer, office, enterprise)
     other = make_session(officer, office)
     client = login(contact)
-    assert client.get(reverse("enterprises:training_detail", args=[invited.pk])).status_code == 200
-    assert client.get(reverse("enterprises:training_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("outreach:training_detail", args=[invited.pk])).status_code == 200
+    assert client.get(reverse("outreach:training_detail", args=[other.pk])).status_code == 404
 
 
 def test_enterprise_registers_through_the_page(login, officer, office):
@@ -369,11 +370,11 @@ def test_enterprise_registers_through_the_page(login, officer, office):
     session = invited_session(officer, office, enterprise)
     membership = contact.memberships.get()
     response = login(contact).post(
-        reverse("enterprises:training_register", args=[session.pk]), {"attendee": membership.pk}
+        reverse("outreach:training_register", args=[session.pk]), {"attendee": membership.pk}
     )
     assert response.status_code == 302
     assert TrainingRegistration.objects.get(session=session).is_head
 
 
 def test_unknown_user_without_role_gets_403_on_training_pages(login):
-    assert login(UserFactory()).get(reverse("enterprises:training_list")).status_code == 403
+    assert login(UserFactory()).get(reverse("outreach:training_list")).status_code == 403

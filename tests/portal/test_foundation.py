@@ -100,9 +100,9 @@ def test_anonymous_user_is_sent_to_login(client, db):
 @pytest.mark.parametrize(
     ("role", "start"),
     [
-        (Role.COORDINATOR, "coordinators:workspace"),
+        (Role.COORDINATOR, "coordination:workspace"),
         (Role.CUSTOMS_OFFICER, "portal:officer_home"),
-        (Role.MANAGER, "coordinators:dashboard"),
+        (Role.MANAGER, "supervision:dashboard"),
         (Role.ADMINISTRATOR, "admin:index"),
         (Role.CONTACT_PERSON, "enterprises:home"),
         (Role.ENTERPRISE_STAFF, "enterprises:home"),
@@ -132,7 +132,7 @@ def test_enterprise_start_page_is_closed_to_coordinators(client, db):
 
 def test_static_assets_are_served_locally_without_cdn(client, db):
     client.force_login(customs_user(Role.COORDINATOR, LocalCustomsFactory()))
-    html = client.get(reverse("coordinators:workspace")).content.decode()
+    html = client.get(reverse("coordination:workspace")).content.decode()
     assert "/static/vendor/bootstrap/bootstrap.min.css" in html
     assert "https://" not in html.split("<body")[0]
     assert "cdn" not in html.lower()
@@ -141,6 +141,6 @@ def test_static_assets_are_served_locally_without_cdn(client, db):
 def test_language_switch_changes_the_page_language(client, db):
     client.force_login(customs_user(Role.COORDINATOR, LocalCustomsFactory()))
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "Log out" in client.get(reverse("coordinators:workspace")).content.decode()
+    assert "Log out" in client.get(reverse("coordination:workspace")).content.decode()
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    assert "退出" in client.get(reverse("coordinators:workspace")).content.decode()
+    assert "退出" in client.get(reverse("coordination:workspace")).content.decode()

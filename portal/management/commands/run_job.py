@@ -1,6 +1,6 @@
 """Run a scheduled job now, for demos and operators: ``manage.py run_job <name>``.
 
-Jobs are found in each installed app's ``jobs.py`` (a ``JOBS`` dict: name -> function returning a
+Jobs are found in each installed app's ``tasks.py`` (a ``JOBS`` dict: name -> function returning a
 ``JobResult``). Without a name the command lists them; an unknown name is a clear error (exit 1).
 """
 
@@ -18,9 +18,9 @@ def available_jobs() -> dict:
     jobs: dict = {}
     for config in apps.get_app_configs():
         try:
-            module = importlib.import_module(f"{config.name}.jobs")
+            module = importlib.import_module(f"{config.name}.tasks")
         except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.jobs":
+            if exc.name != f"{config.name}.tasks":
                 raise
             continue
         jobs.update(getattr(module, "JOBS", {}))

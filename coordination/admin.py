@@ -1,0 +1,160 @@
+"""Admin for coordination requests (STYLE.md rule 8).
+
+Requests, their threads, transitions, transfers and site visits are written by the services through
+the portal pages and the API; here customs staff look them up (scoped by ``visible_to``) with the
+history inline. Managers edit the SLA targets (``ServiceLevel``, with history) and may withdraw a
+published answer.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from coordination.models import (
+    CoordinationRequest,
+    PublishedAnswer,
+    RequestHandler,
+    RequestMessage,
+    RequestTransfer,
+    RequestTransition,
+    ServiceLevel,
+    SiteVisit,
+)
+
+
+class ReadOnlyTabular(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(ReadOnlyTabular):
+    model = RequestTransition
+    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    fields = list(readonly_fields)
+
+
+class MessageInline(ReadOnlyTabular):
+    model = RequestMessage
+    readonly_fields = ["created_at", "author", "from_customs", "kind", "is_internal", "body"]
+    fields = list(readonly_fields)
+
+
+class HandlerInline(ReadOnlyTabular):
+    model = RequestHandler
+    readonly_fields = ["coordinator", "reason", "added_at"]
+    fields = list(readonly_fields)
+
+
+class TransferInline(ReadOnlyTabular):
+    model = RequestTransfer
+    fk_name = "request"
+    readonly_fields = [
+        "requested_at",
+        "from_office",
+        "to_office",
+        "to_department",
+        "reason",
+        "outcome",
+        "decided_by",
+        "decided_at",
+    ]
+    fields = list(readonly_fields)
+
+
+@admin.register(CoordinationRequest)
+class CoordinationRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "subject",
+        "enterprise",
+        "service_type",
+        "status",
+        "filed_at",
+        "resolution_due",
+        "responsible_office",
+    ]
+    list_filter = ["status", "service_type", "urgency", "responsible_office__district"]
+    search_fields = ["=id", "subject", "enterprise__name_zh", "enterprise__uscc"]
+    list_select_related = ["enterprise", "responsible_office"]
+    show_full_result_count = False
+    date_hierarchy = "filed_at"
+    ordering = ["-filed_at", "-id"]
+    inlines = [HandlerInline, TransitionInline, MessageInline, TransferInline]
+    readonly_fields = [f.name for f in CoordinationRequest._meta.fields]
+
+    def get_queryset(self, request):
+        return CoordinationRequest.objects.visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceLevel)
+class ServiceLevelAdmin(SimpleHistoryAdmin):
+    list_display = ["service_type", "first_response_working_days", "resolution_working_days"]
+    list_editable = ["first_response_working_days", "resolution_working_days"]
+    readonly_fields = ["service_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublishedAnswer)
+class PublishedAnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "service_type", "published_at", "published_by", "is_withdrawn"]
+    list_filter = ["service_type", "is_withdrawn"]
+    search_fields = ["title", "search_text"]
+    list_select_related = ["published_by"]
+    show_full_result_count = False
+    readonly_fields = [
+        "source_request",
+        "service_type",
+        "title",
+        "question",
+        "answer",
+        "published_by",
+        "published_at",
+    ]
+    fields = [*readonly_fields, "is_withdrawn"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SiteVisit)
+class SiteVisitAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "scheduled_for", "coordinator_a", "coordinator_b", "status"]
+    list_filter = ["status"]
+    list_select_related = ["enterprise", "coordinator_a__user", "coordinator_b__user"]
+    search_fields = ["enterprise__name_zh", "place"]
+    show_full_result_count = False
+    readonly_fields = [f.name for f in SiteVisit._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

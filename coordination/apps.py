@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoordinationConfig(AppConfig):
+    name = "coordination"
+    verbose_name = _("Coordination requests")
+
+    def ready(self) -> None:
+        from coordination import selectors
+        from portal.registry import Panel, enterprise_panels
+
+        enterprise_panels.register(
+            Panel(
+                "open-requests",
+                "coordination/_panel_open_requests.html",
+                lambda request, enterprise: {
+                    "open_requests": selectors.open_requests_of(request.user, enterprise)
+                },
+                order=30,
+                width="col-md-12 col-xl-4",
+            )
+        )

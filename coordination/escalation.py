@@ -1,0 +1,83 @@
+"""Daily escalation of overdue coordination requests (``portal.escalation``): level 1 to the leader of
+the responsible local customs as soon as a running clock passes a target; level 2 to the district's
+Management Department when the request is still overdue ``management_after_working_days()`` working days
+after level 1. Batched by primary key; idempotent (one ``Escalation`` row per request and level)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
+from coordination.models import CoordinationRequest
+from portal import workdays
+from portal.escalation import escalate, management_after_working_days
+from portal.jobs import default_batch_size
+from portal.models import Escalation
+
+
+def _title(request: CoordinationRequest, level: int):
+    template = (
+        gettext_lazy("Overdue request #{number} of {enterprise}: {subject}")
+        if level == Escalation.Level.LOCAL_LEADER
+        else gettext_lazy(
+            "Still overdue, escalated to the Management Department: request #{number} of {enterprise}: {subject}"
+        )
+    )
+    return format_lazy(
+        template, number=request.pk, enterprise=request.enterprise.name_zh, subject=request.subject[:60]
+    )
+
+
+def escalate_overdue(*, now: datetime.datetime | None = None, batch_size: int | None = None) -> int:
+    """Escalate every overdue request once per level. Returns the number of new escalations."""
+    now = now or timezone.now()
+    batch_size = batch_size or default_batch_size()
+    content_type = ContentType.objects.get_for_model(CoordinationRequest)
+    today = timezone.localtime(now).date()
+    created, last_id = 0, 0
+    while True:
+        batch = list(
+            CoordinationRequest.objects.overdue(now)
+            .filter(pk__gt=last_id)
+            .select_related("enterprise__local_customs", "responsible_office")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            break
+        last_id = batch[-1].pk
+        levels: dict[int, dict[int, datetime.datetime]] = {}
+        for object_id, level, at in Escalation.objects.filter(
+            content_type=content_type, object_id__in=[r.pk for r in batch]
+        ).values_list("object_id", "level", "escalated_at"):
+            levels.setdefault(object_id, {})[level] = at
+        for request in batch:
+            office = request.responsible_office or request.enterprise.local_customs
+            url = reverse("coordination:request_detail", args=[request.pk])
+            done = levels.get(request.pk, {})
+            if Escalation.Level.LOCAL_LEADER not in done:
+                if escalate(
+                    request,
+                    level=Escalation.Level.LOCAL_LEADER,
+                    local_customs=office,
+                    title=_title(request, 1),
+                    url=url,
+                ):
+                    created += 1
+                continue
+            if Escalation.Level.MANAGEMENT_DEPARTMENT in done:
+                continue
+            first = timezone.localtime(done[Escalation.Level.LOCAL_LEADER]).date()
+            if workdays.working_days_between(first, today) >= management_after_working_days() and escalate(
+                request,
+                level=Escalation.Level.MANAGEMENT_DEPARTMENT,
+                local_customs=office,
+                title=_title(request, 2),
+                url=url,
+            ):
+                created += 1
+    return created

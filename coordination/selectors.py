@@ -1,0 +1,285 @@
+"""Reads of coordination requests, scoped by ``visible_to(user)`` with their joins inside, so pages and
+the API get permission filtering and a constant number of queries for free. Big lists use keyset
+pagination (``KeysetPage``): no COUNT over two million rows, an index behind every order."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from coordination.models import (
+    CLOCK_RUNNING_STATUSES,
+    OPEN_STATUSES,
+    CoordinationRequest,
+    CoordinationRequestQuerySet,
+    RequestAttachment,
+    RequestHandler,
+    RequestMessage,
+    RequestTransfer,
+    RequestTransition,
+    SiteVisit,
+)
+from coordinators.models import Coordinator
+
+PAGE_SIZE = 25
+
+
+# --- Keyset pagination ---------------------------------------------------------------------------
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    next_cursor: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _encode(value, pk: int) -> str:
+    raw = json.dumps([value.isoformat() if isinstance(value, datetime.datetime) else value, pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str):
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        return (parsed if parsed is not None else value), int(pk)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def keyset_page(
+    queryset: QuerySet, *, field_name: str, descending: bool, cursor: str | None, size: int = PAGE_SIZE
+) -> KeysetPage:
+    """One page of ``queryset`` ordered by (``field_name``, id); an invalid cursor means the first page."""
+    order = [f"-{field_name}", "-id"] if descending else [field_name, "id"]
+    queryset = queryset.order_by(*order)
+    position = _decode(cursor) if cursor else None
+    if position is not None:
+        value, pk = position
+        if descending:
+            queryset = queryset.filter(
+                Q(**{f"{field_name}__lt": value}) | Q(**{field_name: value, "pk__lt": pk})
+            )
+        else:
+            queryset = queryset.filter(
+                Q(**{f"{field_name}__gt": value}) | Q(**{field_name: value, "pk__gt": pk})
+            )
+    rows = list(queryset[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = _encode(getattr(last, field_name), last.pk)
+    return KeysetPage(items=rows, next_cursor=next_cursor)
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+
+def requests_for(user) -> CoordinationRequestQuerySet:
+    return CoordinationRequest.objects.visible_to(user).select_related(
+        "enterprise",
+        "responsible_office",
+        "first_office",
+        "pending_office",
+        "pending_department",
+        "lead__user",
+    )
+
+
+OPEN_REQUESTS_SHOWN = 10
+
+
+def open_requests_of(user, enterprise) -> list[CoordinationRequest]:
+    """The enterprise home's card: its open requests, the soonest due first."""
+    return list(
+        requests_for(user)
+        .filter(enterprise=enterprise)
+        .open()
+        .order_by("resolution_due", "id")[:OPEN_REQUESTS_SHOWN]
+    )
+
+
+def enterprise_request_list(
+    user,
+    *,
+    status: str = "",
+    service_type: str = "",
+    filed_from: datetime.date | None = None,
+    filed_to: datetime.date | None = None,
+    query: str = "",
+    cursor: str | None = None,
+) -> KeysetPage:
+    """“My requests”: the user's enterprise's requests, newest first, with filters and search."""
+    qs = requests_for(user)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if service_type:
+        qs = qs.filter(service_type=service_type)
+    if filed_from:
+        qs = qs.filter(filed_at__date__gte=filed_from)
+    if filed_to:
+        qs = qs.filter(filed_at__date__lte=filed_to)
+    query = (query or "").strip()
+    if query:
+        if query.lstrip("#").isdigit():
+            qs = qs.filter(Q(pk=int(query.lstrip("#"))) | Q(subject__icontains=query))
+        else:
+            qs = qs.filter(subject__icontains=query)
+    return keyset_page(qs, field_name="filed_at", descending=True, cursor=cursor)
+
+
+WORKSPACE_SORTS = {"due": ("resolution_due", False), "filed": ("filed_at", True)}
+
+
+def workspace_queue(
+    user,
+    *,
+    sort: str = "due",
+    status: str = "",
+    overdue_only: bool = False,
+    mine_only: bool = False,
+    cursor=None,
+) -> KeysetPage:
+    """The coordinator's queue: open requests of the enterprises assigned to them (never one they are
+    recused from) and requests transferred to their office, by due time."""
+    qs = requests_for(user).filter(status__in=OPEN_STATUSES)
+    if status:
+        qs = qs.filter(status=status)
+    if overdue_only:
+        qs = qs.overdue()
+    if mine_only:
+        qs = qs.filter(lead__user=user)
+    field_name, descending = WORKSPACE_SORTS.get(sort, WORKSPACE_SORTS["due"])
+    return keyset_page(qs, field_name=field_name, descending=descending, cursor=cursor)
+
+
+def request_for(user, pk: int) -> CoordinationRequest | None:
+    """One request if ``user`` may see it (else None: the caller answers 404, never 403, so ids can't be probed)."""
+    return (
+        requests_for(user)
+        .select_related("filed_by", "enterprise__local_customs", "responsible_department")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class RequestFile:
+    request: CoordinationRequest
+    messages: list[RequestMessage]
+    transitions: list[RequestTransition]
+    attachments: list[RequestAttachment]
+    handlers: list[RequestHandler]
+    transfers: list[RequestTransfer]
+    visits: list[SiteVisit]
+
+
+def request_file(user, request: CoordinationRequest) -> RequestFile:
+    """Everything the detail page shows, scoped for ``user`` (internal notes only for customs)."""
+    internal_ok = user.is_customs_staff
+    messages = RequestMessage.objects.filter(request=request).select_related("author")
+    files = RequestAttachment.objects.filter(request=request).select_related("uploaded_by")
+    if not internal_ok:
+        messages = messages.filter(is_internal=False)
+        files = files.filter(is_internal=False)
+    messages = messages.prefetch_related(
+        Prefetch("attachments", queryset=files.order_by("uploaded_at", "id"), to_attr="visible_files")
+    )
+    return RequestFile(
+        request=request,
+        messages=list(messages),
+        transitions=list(RequestTransition.objects.filter(request=request).select_related("actor")),
+        attachments=list(files.filter(message__isnull=True)),
+        handlers=list(
+            RequestHandler.objects.filter(request=request).select_related(
+                "coordinator__user", "coordinator__local_customs"
+            )
+        ),
+        transfers=list(
+            RequestTransfer.objects.filter(request=request).select_related(
+                "to_office", "to_department", "from_office", "requested_by", "decided_by"
+            )
+        ),
+        visits=list(
+            SiteVisit.objects.filter(request=request).select_related(
+                "coordinator_a__user", "coordinator_b__user"
+            )
+        ),
+    )
+
+
+def attachment_for(user, pk: int) -> RequestAttachment | None:
+    return RequestAttachment.objects.visible_to(user).filter(pk=pk).first()
+
+
+# --- SLA reporting ---------------------------------------------------------------------------------
+
+
+def overdue_counts_by_coordinator(
+    *,
+    coordinators: QuerySet | None = None,
+    district_id: int | None = None,
+    local_customs_id: int | None = None,
+    filed_from: datetime.date | None = None,
+    filed_to: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet:
+    """Overdue counts per coordinator, aggregated in SQL (one query).
+
+    Arguments (all keyword-only, all optional):
+      coordinators: a ``Coordinator`` queryset to start from (default: all coordinators);
+      district_id / local_customs_id: only coordinators of that district / local customs office;
+      filed_from / filed_to: only requests filed on or between these dates (local dates, inclusive);
+      now: the moment "overdue" is judged at (default: now).
+
+    Returns the coordinators queryset annotated with:
+      overdue_first_response — requests whose first response came after ``first_response_due``, or has
+          not come and the clock runs past it;
+      overdue_resolution — requests resolved after ``resolution_due``, or unresolved with the clock running
+          past it (time awaiting the enterprise extends ``resolution_due`` and does not count);
+      overdue_open — open requests overdue right now (either target);
+      overdue_total — distinct requests with either kind of lateness.
+    A request counts for every coordinator responsible for it (``RequestHandler``: the enterprise's pair
+    when it was filed, and whoever accepted it or took it over). Order and filter the result as needed,
+    e.g. ``.filter(overdue_total__gt=0).order_by("-overdue_total")``.
+    """
+    now = now or timezone.now()
+    qs = coordinators if coordinators is not None else Coordinator.objects.all()
+    if district_id is not None:
+        qs = qs.filter(local_customs__district_id=district_id)
+    if local_customs_id is not None:
+        qs = qs.filter(local_customs_id=local_customs_id)
+    p = "request_handlings__request__"
+    scope = Q()
+    if filed_from is not None:
+        scope &= Q(**{f"{p}filed_at__date__gte": filed_from})
+    if filed_to is not None:
+        scope &= Q(**{f"{p}filed_at__date__lte": filed_to})
+    running = Q(**{f"{p}status__in": CLOCK_RUNNING_STATUSES})
+    first_late = Q(
+        **{f"{p}first_responded_at__isnull": False, f"{p}first_responded_at__gt": F(f"{p}first_response_due")}
+    ) | (Q(**{f"{p}first_responded_at__isnull": True, f"{p}first_response_due__lt": now}) & running)
+    resolution_late = Q(
+        **{f"{p}resolved_at__isnull": False, f"{p}resolved_at__gt": F(f"{p}resolution_due")}
+    ) | (Q(**{f"{p}resolved_at__isnull": True, f"{p}resolution_due__lt": now}) & running)
+    open_late = running & (
+        Q(**{f"{p}first_responded_at__isnull": True, f"{p}first_response_due__lt": now})
+        | Q(**{f"{p}resolution_due__lt": now})
+    )
+    return qs.annotate(
+        overdue_first_response=Count("request_handlings", filter=scope & first_late),
+        overdue_resolution=Count("request_handlings", filter=scope & resolution_late),
+        overdue_open=Count("request_handlings", filter=scope & open_late),
+        overdue_total=Count("request_handlings", filter=scope & (first_late | resolution_late)),
+    )

@@ -1,0 +1,708 @@
+"""Every write to coordination requests (STYLE.md rule 3): keyword-only arguments, one transaction,
+``DomainError`` subclasses with translatable messages. Views, the API, the admin and Celery tasks call
+these functions; statuses change only through ``states.transition``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coordination import access, knowledge, sla
+from coordination.models import (
+    CoordinationRequest,
+    PublishedAnswer,
+    RequestAttachment,
+    RequestHandler,
+    RequestMessage,
+    RequestStatus,
+    RequestTransfer,
+    RequestTransition,
+    ServiceType,
+    SiteVisit,
+    Urgency,
+)
+from coordination.notifications import notify_message
+from coordination.states import transition
+from coordinators.models import Coordinator, PairAssignment
+from portal import uploads
+from portal.conf import tunable
+from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+
+S = RequestStatus
+
+
+class RequestError(DomainError):
+    pass
+
+
+class IdentityStillPresent(DomainError):
+    """Publishing refused: the enterprise's name, USCC or customs code still appears in the text."""
+
+    def __init__(self, leaks: list[str]):
+        super().__init__(
+            _(
+                "The text still identifies the enterprise (%(terms)s). Remove it, or confirm that you publish it anyway."
+            )
+            % {"terms": ", ".join(leaks)}
+        )
+        self.leaks = leaks
+
+
+def _lock(request: CoordinationRequest) -> CoordinationRequest:
+    return (
+        CoordinationRequest.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=request.pk)
+    )
+
+
+def _coordinator_of(user) -> Coordinator | None:
+    return Coordinator.objects.filter(user=user).first() if user is not None else None
+
+
+def _add_handler(request: CoordinationRequest, coordinator: Coordinator | None, reason: str, now) -> None:
+    if coordinator is None:
+        return
+    RequestHandler.objects.get_or_create(
+        request=request, coordinator=coordinator, defaults={"reason": reason, "added_at": now}
+    )
+
+
+def _store_files(
+    request: CoordinationRequest, checked, *, author, message=None, internal=False, now=None
+) -> list[RequestAttachment]:
+    return [
+        RequestAttachment.from_checked(
+            item,
+            uploaded_by=author,
+            request=request,
+            message=message,
+            is_internal=internal,
+            uploaded_at=now or timezone.now(),
+        )
+        for item in checked
+    ]
+
+
+# --- Filing --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_request(
+    *,
+    enterprise,
+    author,
+    service_type: str,
+    subject: str,
+    description: str,
+    urgency: str = Urgency.NORMAL,
+    files=(),
+    now: datetime.datetime | None = None,
+) -> CoordinationRequest:
+    """An enterprise member files a request to its coordinators. The SLA targets of the service type
+    start now; the enterprise's pair becomes the request's handlers; the pair is notified."""
+    now = now or timezone.now()
+    if not access.is_member(author, enterprise.pk):
+        raise PermissionDeniedError(_("Only members of the enterprise may file its requests."))
+    if service_type not in ServiceType.values:
+        raise RequestError(_("Choose one of the seven services."))
+    if urgency not in Urgency.values:
+        raise RequestError(_("Choose an urgency."))
+    subject, description = (subject or "").strip(), (description or "").strip()
+    if not subject or not description:
+        raise RequestError(_("A request needs a subject and a description."))
+    if enterprise.rating_id is None or not enterprise.rating.gets_coordinators:
+        raise RequestError(
+            _(
+                "Coordinators serve advanced-certified enterprises; please use the 12360 hotline or the online service hall."
+            )
+        )
+    checked = uploads.check_uploads(files)
+    first_due, resolution_due = sla.due_dates(service_type, now)
+    request = CoordinationRequest.objects.create(
+        enterprise=enterprise,
+        service_type=service_type,
+        subject=subject[:200],
+        description=description,
+        urgency=urgency,
+        filed_by=author,
+        filed_at=now,
+        status_changed_at=now,
+        first_office_id=enterprise.local_customs_id,
+        responsible_office_id=enterprise.local_customs_id,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+    )
+    RequestTransition.objects.create(
+        request=request, action="file", from_status="", to_status=S.SUBMITTED, actor=author, at=now
+    )
+    pair = PairAssignment.objects.filter(enterprise=enterprise, ended_on__isnull=True).first()
+    if pair is not None:
+        for coordinator_id in (pair.coordinator_a_id, pair.coordinator_b_id):
+            RequestHandler.objects.create(
+                request=request,
+                coordinator_id=coordinator_id,
+                reason=RequestHandler.Reason.PAIR,
+                added_at=now,
+            )
+    _store_files(request, checked, author=author, now=now)
+    notify_message(
+        request,
+        actor=author,
+        internal=False,
+        title=format_lazy(
+            gettext_lazy("New request #{number}: {subject}"), number=request.pk, subject=subject[:60]
+        ),
+        body=description[:500],
+    )
+    return request
+
+
+# --- Conversation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_message(
+    *, request: CoordinationRequest, author, body: str = "", internal: bool = False, files=(), now=None
+) -> RequestMessage:
+    """A reply (with files) on the thread. From the enterprise it restarts a paused clock; from customs it
+    is the first response and moves an accepted request into progress. Internal notes are customs-only
+    and change nothing else."""
+    now = now or timezone.now()
+    request = _lock(request)
+    body = (body or "").strip()
+    checked = uploads.check_uploads(files)
+    if not body and not checked:
+        raise RequestError(_("Write a message or attach a file."))
+    from_customs = access.can(author, request, access.CUSTOMS)
+    if not from_customs:
+        access.check_can(author, request, access.ENTERPRISE)
+        if internal:
+            raise PermissionDeniedError(_("Only customs staff write internal notes."))
+        if not request.is_open:
+            raise ConflictError(_("This request is closed; reopen it to continue the conversation."))
+    elif not internal and request.status not in (
+        S.SUBMITTED,
+        S.ACCEPTED,
+        S.IN_PROGRESS,
+        S.AWAITING_ENTERPRISE,
+        S.RESOLVED,
+    ):
+        raise ConflictError(
+            _("This request is “%(status)s”; a reply is not possible now.")
+            % {"status": request.get_status_display()}
+        )
+    message = RequestMessage.objects.create(
+        request=request,
+        author=author,
+        from_customs=from_customs,
+        body=body or _("(files attached)"),
+        is_internal=internal and from_customs,
+        created_at=now,
+    )
+    _store_files(request, checked, author=author, message=message, internal=message.is_internal, now=now)
+    if not message.is_internal:
+        if from_customs:
+            _customs_responded(request, author, now)
+        elif request.status == S.AWAITING_ENTERPRISE:
+            fields = sla.resume(request, now)
+            transition(request, "provide_information", actor=author, note="", update_fields=fields, now=now)
+    notify_message(
+        request,
+        actor=author,
+        internal=message.is_internal,
+        title=format_lazy(
+            gettext_lazy("New message on request #{number}: {subject}"),
+            number=request.pk,
+            subject=request.subject[:60],
+        ),
+        body=message.body[:500],
+    )
+    return message
+
+
+def _mark_first_response(request: CoordinationRequest, now) -> list[str]:
+    if request.first_responded_at is None:
+        request.first_responded_at = now
+        return ["first_responded_at"]
+    return []
+
+
+def _customs_responded(request: CoordinationRequest, actor, now) -> None:
+    coordinator = _coordinator_of(actor)
+    if request.status == S.SUBMITTED:
+        _accept(request, actor, coordinator, now)
+    if request.status == S.ACCEPTED:
+        transition(request, "start", actor=actor, now=now, update_fields=_mark_first_response(request, now))
+    elif request.first_responded_at is None:
+        request.first_responded_at = now
+        request.save(update_fields=["first_responded_at"])
+
+
+def _accept(request, actor, coordinator, now) -> None:
+    fields = _mark_first_response(request, now)
+    if coordinator is not None and request.lead_id is None:
+        request.lead = coordinator
+        fields.append("lead")
+    _add_handler(request, coordinator, RequestHandler.Reason.ACCEPTED, now)
+    transition(request, "accept", actor=actor, now=now, update_fields=fields)
+
+
+@transaction.atomic
+def accept(*, request: CoordinationRequest, actor, now=None) -> CoordinationRequest:
+    now = now or timezone.now()
+    request = _lock(request)
+    _accept(request, actor, _coordinator_of(actor), now)
+    return request
+
+
+@transaction.atomic
+def ask_for_information(
+    *, request: CoordinationRequest, actor, question: str, now=None
+) -> CoordinationRequest:
+    """Ask the enterprise for information: posted on the thread; the SLA clock pauses until it answers."""
+    now = now or timezone.now()
+    request = _lock(request)
+    if not question.strip():
+        raise RequestError(_("Say what information you need."))
+    access.check_can(actor, request, access.CUSTOMS)
+    fields = _mark_first_response(request, now) + sla.pause(request, now)
+    transition(request, "ask_information", actor=actor, note=question, update_fields=fields, now=now)
+    RequestMessage.objects.create(
+        request=request,
+        author=actor,
+        from_customs=True,
+        kind=RequestMessage.Kind.INFORMATION_REQUEST,
+        body=question.strip(),
+        created_at=now,
+    )
+    return request
+
+
+@transaction.atomic
+def resolve(*, request: CoordinationRequest, actor, summary: str, now=None) -> CoordinationRequest:
+    now = now or timezone.now()
+    request = _lock(request)
+    summary = (summary or "").strip()
+    if not summary:
+        raise RequestError(_("Write a summary of the resolution."))
+    access.check_can(actor, request, access.CUSTOMS)
+    fields = sla.resume(request, now) + _mark_first_response(request, now)
+    request.resolved_at = now
+    request.resolution_summary = summary
+    _add_handler(request, _coordinator_of(actor), RequestHandler.Reason.SUBSTITUTE, now)
+    transition(
+        request,
+        "resolve",
+        actor=actor,
+        note=summary,
+        update_fields=[*fields, "resolved_at", "resolution_summary"],
+        now=now,
+    )
+    RequestMessage.objects.create(
+        request=request,
+        author=actor,
+        from_customs=True,
+        kind=RequestMessage.Kind.RESOLUTION,
+        body=summary,
+        created_at=now,
+    )
+    return request
+
+
+@transaction.atomic
+def reject(*, request: CoordinationRequest, actor, reason: str, now=None) -> CoordinationRequest:
+    """Reject as outside the coordinators' scope, with a reason the enterprise sees."""
+    now = now or timezone.now()
+    request = _lock(request)
+    access.check_can(actor, request, access.CUSTOMS)
+    fields = _mark_first_response(request, now)
+    request.closed_at = now
+    transition(
+        request,
+        "reject",
+        actor=actor,
+        note=(reason or "").strip(),
+        update_fields=[*fields, "closed_at"],
+        now=now,
+    )
+    return request
+
+
+@transaction.atomic
+def withdraw(*, request: CoordinationRequest, actor, reason: str = "", now=None) -> CoordinationRequest:
+    """The contact person withdraws the request (staff may not: see ``access``)."""
+    now = now or timezone.now()
+    request = _lock(request)
+    access.check_can(actor, request, access.CONTACT_PERSON)
+    request.closed_at = now
+    fields = ["closed_at"]
+    if request.status == S.TRANSFERRED:
+        fields += _close_pending_transfer(
+            request, actor, RequestTransfer.Outcome.DECLINED, _("Withdrawn by the enterprise."), now
+        )
+    transition(request, "withdraw", actor=actor, note=(reason or "").strip(), update_fields=fields, now=now)
+    return request
+
+
+@transaction.atomic
+def confirm_resolution(
+    *, request: CoordinationRequest, actor, rating: int, comment: str = "", now=None
+) -> CoordinationRequest:
+    """The contact person confirms the resolution and rates the service (1–5)."""
+    now = now or timezone.now()
+    request = _lock(request)
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise RequestError(_("Rate the service from 1 to 5."))
+    request.rating = rating
+    request.rating_comment = (comment or "").strip()
+    request.closed_at = now
+    transition(
+        request,
+        "confirm",
+        actor=actor,
+        note=request.rating_comment,
+        update_fields=["rating", "rating_comment", "closed_at"],
+        now=now,
+    )
+    return request
+
+
+@transaction.atomic
+def reopen(*, request: CoordinationRequest, actor, reason: str, now=None) -> CoordinationRequest:
+    """The contact person reopens a resolved (or confirmed) request within the reopen window."""
+    now = now or timezone.now()
+    request = _lock(request)
+    access.check_can(actor, request, access.CONTACT_PERSON)
+    window = int(tunable("REOPEN_WINDOW_DAYS"))
+    if request.resolved_at is None or now > request.resolved_at + datetime.timedelta(days=window):
+        raise ConflictError(
+            _("A request can be reopened within %(days)s days of its resolution.") % {"days": window}
+        )
+    fields = sla.restart_resolution_clock(request, now)
+    request.closed_at = None
+    request.rating = None
+    request.rating_comment = ""
+    transition(
+        request,
+        "reopen",
+        actor=actor,
+        note=(reason or "").strip(),
+        update_fields=[*fields, "closed_at", "rating", "rating_comment"],
+        now=now,
+    )
+    return request
+
+
+# --- First-consulting responsibility: transfers ---------------------------------------------------
+
+
+@transaction.atomic
+def transfer(
+    *, request: CoordinationRequest, actor, reason: str, to_office=None, to_department=None, now=None
+) -> RequestTransfer:
+    """Transfer to another local customs office or a department. The current office stays responsible
+    (shown on the request) until the receiving one accepts; nothing is dropped."""
+    now = now or timezone.now()
+    request = _lock(request)
+    if (to_office is None) == (to_department is None):
+        raise RequestError(_("Choose either a local customs office or a department to transfer to."))
+    if (
+        to_office is not None
+        and to_office.pk == request.responsible_office_id
+        and not request.responsible_department_id
+    ):
+        raise RequestError(_("The request is already with this office."))
+    if to_department is not None and to_department.pk == request.responsible_department_id:
+        raise RequestError(_("The request is already with this department."))
+    if not (reason or "").strip():
+        raise RequestError(_("Give the reason for the transfer."))
+    access.check_can(actor, request, access.CUSTOMS)
+    RequestTransfer.objects.create(
+        request=request,
+        from_office_id=request.responsible_office_id,
+        from_department_id=request.responsible_department_id,
+        to_office=to_office,
+        to_department=to_department,
+        reason=reason.strip(),
+        requested_by=actor,
+        requested_at=now,
+    )
+    request.pending_office = to_office
+    request.pending_department = to_department
+    fields = ["pending_office", "pending_department", *_mark_first_response(request, now)]
+    target = to_office or to_department
+    note = _("Transferred to %(target)s: %(reason)s") % {"target": target, "reason": reason.strip()}
+    transition(request, "transfer", actor=actor, note=note, update_fields=fields, now=now)
+    return RequestTransfer.objects.get(request=request, outcome=RequestTransfer.Outcome.PENDING)
+
+
+def _close_pending_transfer(request, actor, outcome, note, now) -> list[str]:
+    RequestTransfer.objects.filter(request=request, outcome=RequestTransfer.Outcome.PENDING).update(
+        outcome=outcome, decided_by=actor, decided_at=now, decision_note=note
+    )
+    request.pending_office = None
+    request.pending_department = None
+    return ["pending_office", "pending_department"]
+
+
+@transaction.atomic
+def accept_transfer(*, request: CoordinationRequest, actor, now=None) -> CoordinationRequest:
+    """The receiving office or department accepts: from now on it is responsible."""
+    now = now or timezone.now()
+    request = _lock(request)
+    access.check_can(actor, request, access.RECEIVING)
+    request.responsible_office_id = request.pending_office_id or request.responsible_office_id
+    request.responsible_department_id = request.pending_department_id
+    fields = ["responsible_office", "responsible_department"]
+    fields += _close_pending_transfer(request, actor, RequestTransfer.Outcome.ACCEPTED, "", now)
+    coordinator = _coordinator_of(actor)
+    if coordinator is not None:
+        request.lead = coordinator
+        fields.append("lead")
+        _add_handler(request, coordinator, RequestHandler.Reason.SUBSTITUTE, now)
+    # The actor was checked above, before the pending target was cleared.
+    transition(request, "accept_transfer", actor=actor, update_fields=fields, now=now, check_actor=False)
+    return request
+
+
+@transaction.atomic
+def decline_transfer(*, request: CoordinationRequest, actor, reason: str, now=None) -> CoordinationRequest:
+    """The receiving side declines; the request stays with (returns to) the responsible office."""
+    now = now or timezone.now()
+    request = _lock(request)
+    access.check_can(actor, request, access.RECEIVING)
+    if not (reason or "").strip():
+        raise RequestError(_("Give the reason for declining the transfer."))
+    fields = _close_pending_transfer(request, actor, RequestTransfer.Outcome.DECLINED, reason.strip(), now)
+    transition(
+        request,
+        "decline_transfer",
+        actor=actor,
+        note=reason.strip(),
+        update_fields=fields,
+        now=now,
+        check_actor=False,
+    )
+    return request
+
+
+# --- Appeals (called by the appeals app) ----------------------------------------------------------
+
+
+@transaction.atomic
+def mark_converted_to_appeal(
+    *, request: CoordinationRequest, actor, appeal_id: int, note: str = "", now=None
+) -> CoordinationRequest:
+    """Close an open request because it became appeal ``appeal_id`` (for the appeals app to call in
+    its own transaction). The request keeps its thread; the transition note says where it went."""
+    now = now or timezone.now()
+    request = _lock(request)
+    if request.converted_appeal_id is not None:
+        raise ConflictError(_("This request was already converted to an appeal."))
+    request.converted_appeal_id = appeal_id
+    request.closed_at = now
+    text = _("Converted to appeal #%(appeal)s.") % {"appeal": appeal_id}
+    if note.strip():
+        text = f"{text} {note.strip()}"
+    transition(
+        request,
+        "convert_to_appeal",
+        actor=actor,
+        note=text,
+        update_fields=["converted_appeal_id", "closed_at", *_mark_first_response(request, now)],
+        now=now,
+    )
+    return request
+
+
+# --- Site visits ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_site_visit(*, request: CoordinationRequest, actor, note: str, now=None) -> CoordinationRequest:
+    """The contact person asks the coordinators to visit the premises."""
+    now = now or timezone.now()
+    request = _lock(request)
+    access.check_can(actor, request, access.CONTACT_PERSON)
+    if not request.is_open:
+        raise ConflictError(_("A site visit can be asked for on an open request only."))
+    if request.site_visit_requested_at is not None:
+        raise ConflictError(_("A site visit was already asked for on this request."))
+    request.site_visit_requested_at = now
+    request.save(update_fields=["site_visit_requested_at"])
+    RequestMessage.objects.create(
+        request=request,
+        author=actor,
+        body=_("Site visit requested: %(note)s") % {"note": (note or "").strip() or "—"},
+        created_at=now,
+    )
+    notify_message(
+        request,
+        actor=actor,
+        internal=False,
+        title=format_lazy(gettext_lazy("Site visit requested on request #{number}"), number=request.pk),
+        body=note,
+    )
+    return request
+
+
+@transaction.atomic
+def schedule_site_visit(
+    *,
+    request: CoordinationRequest,
+    actor,
+    coordinators,
+    scheduled_for: datetime.datetime,
+    place: str,
+    purpose: str,
+) -> SiteVisit:
+    """Schedule a visit to the enterprise's premises. DOMAIN rule: coordinators work at an enterprise's
+    premises in pairs — two distinct coordinators, each assignable (active, qualified on the visit date)
+    and not recused from the enterprise (the pair, or a substitute)."""
+    request = _lock(request)
+    access.check_can(actor, request, access.CUSTOMS)
+    enterprise = request.enterprise
+    ids = {c.pk for c in coordinators if c is not None}
+    if len(ids) != 2:
+        raise RequestError(_("A site visit needs two different coordinators."))
+    if scheduled_for <= timezone.now():
+        raise RequestError(_("Schedule the visit in the future."))
+    if not (place or "").strip() or not (purpose or "").strip():
+        raise RequestError(_("Give the place and the purpose of the visit."))
+    on = timezone.localtime(scheduled_for).date()
+    eligible = list(
+        Coordinator.objects.assignable(on)
+        .not_recused_from(enterprise)
+        .filter(pk__in=ids)
+        .select_related("user")
+    )
+    if len(eligible) != 2:
+        refused = ", ".join(
+            str(c)
+            for c in Coordinator.objects.filter(pk__in=ids - {c.pk for c in eligible}).select_related("user")
+        )
+        raise RequestError(
+            _(
+                "%(names)s cannot visit: a coordinator must be active, qualified on the visit date and not recused from the enterprise."
+            )
+            % {"names": refused}
+        )
+    a, b = sorted(eligible, key=lambda c: c.pk)
+    visit = SiteVisit.objects.create(
+        request=request,
+        enterprise=enterprise,
+        coordinator_a=a,
+        coordinator_b=b,
+        scheduled_for=scheduled_for,
+        place=place.strip(),
+        purpose=purpose.strip(),
+        scheduled_by=actor,
+    )
+    when = timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M")
+    RequestMessage.objects.create(
+        request=request,
+        author=actor,
+        from_customs=True,
+        body=_("Site visit scheduled for %(when)s at %(place)s by %(a)s and %(b)s. Purpose: %(purpose)s")
+        % {"when": when, "place": visit.place, "a": a, "b": b, "purpose": visit.purpose},
+    )
+    notify_message(
+        request,
+        actor=actor,
+        internal=False,
+        title=format_lazy(
+            gettext_lazy("Site visit scheduled on request #{number}: {when}"), number=request.pk, when=when
+        ),
+        body=visit.purpose,
+    )
+    return visit
+
+
+@transaction.atomic
+def record_site_visit(*, visit: SiteVisit, actor, record: str) -> SiteVisit:
+    visit = SiteVisit.objects.select_for_update(of=("self",)).select_related("request").get(pk=visit.pk)
+    if visit.status != SiteVisit.Status.SCHEDULED:
+        raise ConflictError(_("This visit is already recorded or cancelled."))
+    if visit.request is not None:
+        access.check_can(actor, visit.request, access.CUSTOMS)
+    if not (record or "").strip():
+        raise RequestError(_("Write what was done on the visit."))
+    visit.record = record.strip()
+    visit.status = SiteVisit.Status.DONE
+    visit.recorded_by = actor
+    visit.recorded_at = timezone.now()
+    visit.save(update_fields=["record", "status", "recorded_by", "recorded_at"])
+    return visit
+
+
+# --- Published answers ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_answer(
+    *,
+    request: CoordinationRequest,
+    actor,
+    title: str,
+    question: str,
+    answer: str,
+    publish_despite_identity: bool = False,
+) -> PublishedAnswer:
+    """Publish a resolved request as a question and answer for all enterprises, identity removed.
+    Refused with ``IdentityStillPresent`` while the enterprise's name, USCC or customs code appears in
+    the text, unless the coordinator confirms (e.g. a public company named on purpose)."""
+    request = _lock(request)
+    access.check_can(actor, request, access.CUSTOMS)
+    if request.status not in (S.RESOLVED, S.CLOSED) or request.resolved_at is None:
+        raise ConflictError(_("Only a resolved request can be published."))
+    if PublishedAnswer.objects.filter(source_request=request).exists():
+        raise ConflictError(_("This request is already published."))
+    title, question, answer = (title or "").strip(), (question or "").strip(), (answer or "").strip()
+    if not (title and question and answer):
+        raise RequestError(_("A published answer needs a title, a question and an answer."))
+    leaks = knowledge.identity_leaks(request.enterprise, title, question, answer)
+    if leaks and not publish_despite_identity:
+        raise IdentityStillPresent(leaks)
+    return PublishedAnswer.objects.create(
+        source_request=request,
+        service_type=request.service_type,
+        title=title[:200],
+        question=question,
+        answer=answer,
+        search_text=knowledge.search_text(title, question, answer),
+        published_by=actor,
+    )
+
+
+@transaction.atomic
+def publish_general_answer(
+    *, actor, service_type: str, title: str, question: str, answer: str
+) -> PublishedAnswer:
+    """Publish a question and answer not drawn from one request (e.g. a frequently asked question
+    collected by the Management Department)."""
+    if not actor.is_customs_staff:
+        raise PermissionDeniedError(_("Only customs staff publish answers."))
+    if service_type not in ServiceType.values:
+        raise RequestError(_("Choose one of the seven services."))
+    title, question, answer = (title or "").strip(), (question or "").strip(), (answer or "").strip()
+    if not (title and question and answer):
+        raise RequestError(_("A published answer needs a title, a question and an answer."))
+    return PublishedAnswer.objects.create(
+        service_type=service_type,
+        title=title[:200],
+        question=question,
+        answer=answer,
+        search_text=knowledge.search_text(title, question, answer),
+        published_by=actor,
+    )

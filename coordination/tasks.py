@@ -1,0 +1,24 @@
+"""Celery tasks of coordination requests (thin wrappers around services) and the jobs ``manage.py
+run_job`` runs now."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from coordination.escalation import escalate_overdue
+from portal.jobs import JobResult
+
+
+def escalate_overdue_requests_job(*, batch_size: int | None = None) -> JobResult:
+    """Escalate overdue coordination requests (the local customs' leader, then the Management Department)."""
+    return JobResult(job="request-escalation", processed=escalate_overdue(batch_size=batch_size))
+
+
+JOBS = {"request-escalation": escalate_overdue_requests_job}
+
+
+@shared_task(name="coordination.escalate_overdue_requests", ignore_result=True)
+def escalate_overdue_requests(outbox_id: int | None = None) -> int:
+    """Daily (a django-celery-beat schedule): escalate overdue coordination requests; idempotent, so a
+    second run the same day does nothing."""
+    return escalate_overdue()

@@ -1,0 +1,251 @@
+"""Coordinators, their pair assignments, recusals and disqualifications (DOMAIN.md, "Coordinators").
+
+DOMAIN notes:
+- A coordinator is *assignable* on a date when active (not disqualified) and the qualification is valid
+  on that date (``qualification_valid_until >= date``). A lapsed qualification makes them unassignable
+  but does not by itself end current assignments: ground (6) of disqualification is a manager's decision.
+- A pair is stored with ``coordinator_a.id < coordinator_b.id`` so the same two people are one pair
+  whichever order they were chosen in; the database refuses a pair of one person.
+- A recusal is permanent for that coordinator and enterprise (our reading: the conflict of interest is a
+  fact about the person; lifting it is not something the documents provide for).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from enterprises.models import EnterpriseOwned
+from portal.scoping import ScopedQuerySet
+
+
+class CoordinatorQuerySet(models.QuerySet):
+    def assignable(self, on: datetime.date | None = None) -> CoordinatorQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(status=Coordinator.Status.ACTIVE, qualification_valid_until__gte=on)
+
+    def not_recused_from(self, enterprise) -> CoordinatorQuerySet:
+        return self.exclude(recusals__enterprise=enterprise)
+
+
+class Coordinator(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DISQUALIFIED = "disqualified", _("Disqualified")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coordinator", verbose_name=_("user")
+    )
+    local_customs = models.ForeignKey(
+        "portal.LocalCustoms",
+        on_delete=models.PROTECT,
+        related_name="coordinators",
+        verbose_name=_("local customs"),
+    )
+    certificate_number = models.CharField(_("qualification certificate number"), max_length=40, unique=True)
+    qualification_valid_until = models.DateField(_("qualification valid until"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = CoordinatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coordinator")
+        verbose_name_plural = _("coordinators")
+        ordering = ["local_customs", "user__full_name"]
+        indexes = [
+            models.Index(
+                fields=["local_customs", "status", "qualification_valid_until"], name="coord_assignable"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+    def is_qualified_on(self, on: datetime.date) -> bool:
+        return self.qualification_valid_until >= on
+
+    def is_assignable(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.status == self.Status.ACTIVE and self.is_qualified_on(on)
+
+
+class PairAssignmentQuerySet(ScopedQuerySet):
+    def active(self) -> PairAssignmentQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+    def of_coordinator(self, coordinator) -> PairAssignmentQuerySet:
+        return self.filter(Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator))
+
+
+class PairAssignment(EnterpriseOwned):
+    """Two distinct coordinators assigned to an advanced-certified enterprise, from a date to a date."""
+
+    class EndReason(models.TextChoices):
+        REASSIGNED = "reassigned", _("Reassigned")
+        RECUSAL = "recusal", _("A coordinator withdrew (recusal)")
+        DISQUALIFICATION = "disqualification", _("A coordinator was disqualified")
+        NO_LONGER_AEO = "no_longer_aeo", _("The enterprise is no longer advanced-certified")
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="pair_assignments",
+        verbose_name=_("enterprise"),
+    )
+    coordinator_a = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="+", verbose_name=_("coordinator")
+    )
+    coordinator_b = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="+", verbose_name=_("second coordinator")
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+
+    objects = PairAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pair assignment")
+        verbose_name_plural = _("pair assignments")
+        ordering = ["enterprise", "-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(coordinator_a__lt=F("coordinator_b")), name="pair_of_two_distinct_coordinators"
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(ended_on__isnull=True),
+                name="one_active_pair_per_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="pair_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["coordinator_a"], condition=Q(ended_on__isnull=True), name="pair_active_a"),
+            models.Index(fields=["coordinator_b"], condition=Q(ended_on__isnull=True), name="pair_active_b"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}: {self.coordinator_a} + {self.coordinator_b}"
+
+    @property
+    def coordinators(self) -> tuple[Coordinator, Coordinator]:
+        return (self.coordinator_a, self.coordinator_b)
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+class RecusalReason(models.TextChoices):
+    KINSHIP = "kinship", _("Kinship with the enterprise's people")
+    FINANCIAL_INTEREST = "financial_interest", _("Financial interest in the enterprise")
+    FORMER_EMPLOYMENT = "former_employment", _("Former employment at the enterprise")
+    OTHER = "other", _("Other circumstances that should be avoided")
+
+
+class Recusal(EnterpriseOwned):
+    """A coordinator's withdrawal from an enterprise for a conflict of interest."""
+
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="recusals", verbose_name=_("coordinator")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="recusals",
+        verbose_name=_("enterprise"),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=RecusalReason.choices)
+    reason_text = models.TextField(_("details"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        ordering = ["-declared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordinator", "enterprise"], name="one_recusal_per_coordinator_enterprise"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(reason_text=""), name="recusal_other_needs_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coordinator} ⟂ {self.enterprise}"
+
+
+class DisqualificationGround(models.TextChoices):
+    """The seven grounds of DOMAIN.md, "Coordinators"."""
+
+    VIOLATION = "violation", _("(1) Violation of law or discipline")
+    ILLEGITIMATE_INTERESTS = "illegitimate_interests", _("(2) Seeking illegitimate interests")
+    DIVULGING_SECRETS = (
+        "divulging_secrets",
+        _("(3) Divulging state, customs work or enterprise trade secrets"),
+    )
+    ABUSE_OF_POWER = "abuse_of_power", _("(4) Abusing powers to make enterprises handle unrelated matters")
+    NEGLECT_OR_DELAY = (
+        "neglect_or_delay",
+        _("(5) Failing to perform duties or unreasonably delaying problems"),
+    )
+    NO_QUALIFICATION = "no_qualification", _("(6) No professional qualification for enterprise certification")
+    OTHERWISE_UNFIT = "otherwise_unfit", _("(7) Otherwise unfit")
+
+
+class Disqualification(models.Model):
+    coordinator = models.ForeignKey(
+        Coordinator, on_delete=models.PROTECT, related_name="disqualifications", verbose_name=_("coordinator")
+    )
+    ground = models.CharField(_("ground"), max_length=30, choices=DisqualificationGround.choices)
+    decided_on = models.DateField(_("decision date"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    evidence = models.TextField(_("evidence"))
+    enterprises_needing_pair = models.ManyToManyField(
+        "enterprises.Enterprise",
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprises that need a new pair"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("disqualification")
+        verbose_name_plural = _("disqualifications")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.coordinator}: {self.get_ground_display()}"

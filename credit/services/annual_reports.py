@@ -1,0 +1,179 @@
+"""Annual credit reports (DOMAIN.md, "Abnormal business list": the annual report is due between
+1 January and 30 June each year under Decree 237; the ANNUAL_REPORT_DEADLINE tunable).
+
+DOMAIN note (our reading, protects the enterprise; tested in tests/credit/test_annual_reports.py):
+missing the deadline does not put an enterprise on the abnormal list by itself. The daily job only
+records it as a *candidate* (``AnnualReportCandidate``, one per enterprise and year); an officer
+confirms in the admin (then ``credit.abnormal.list_enterprise`` lists it) or dismisses with a note.
+A report that arrives before the officer decides makes confirmation impossible: dismiss instead.
+Enterprises registered after the deadline (no credit event and no record before it), and those
+already listed, are not candidates.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from credit.models import (
+    AbnormalListEntry,
+    AbnormalReason,
+    AnnualReport,
+    AnnualReportCandidate,
+    CreditEvent,
+)
+from credit.services.abnormal_list import list_enterprise
+from enterprises import selectors as recipients
+from enterprises.models import Enterprise, Membership
+from portal.conf import tunable
+from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.jobs import JobResult, run_in_batches, today_or
+from portal.notifications import lazy_format, notify
+
+
+def deadline(year: int) -> datetime.date:
+    month, day = tunable("ANNUAL_REPORT_DEADLINE")
+    return datetime.date(year, month, day)
+
+
+def report_year_due(today: datetime.date) -> int:
+    """The report year an enterprise submits for on ``today`` (the year in which it is due)."""
+    return today.year
+
+
+@transaction.atomic
+def submit_annual_report(*, enterprise, author, year: int | None = None, **fields) -> AnnualReport:
+    """An enterprise member submits the annual credit report for ``year`` (default: this year's)."""
+    today = timezone.localdate()
+    year = year or report_year_due(today)
+    if not Membership.objects.filter(enterprise=enterprise, user=author, ended_at__isnull=True).exists():
+        raise PermissionDeniedError(
+            _("Only the enterprise's contact person or staff may submit its annual report.")
+        )
+    if year > today.year:
+        raise DomainError(_("The report for %(year)s cannot be submitted before that year.") % {"year": year})
+    try:
+        with transaction.atomic():
+            report = AnnualReport.objects.create(
+                enterprise=enterprise, year=year, submitted_by=author, **fields
+            )
+    except IntegrityError:
+        raise ConflictError(
+            _("The annual report for %(year)s was already submitted.") % {"year": year}
+        ) from None
+    return report
+
+
+def missed_deadline(year: int):
+    """Enterprises that had to report for ``year`` and did not, and are not yet candidates or listed."""
+    cutoff = timezone.make_aware(datetime.datetime.combine(deadline(year), datetime.time.max))
+    return (
+        Enterprise.objects.filter(
+            Q(created_at__lte=cutoff)
+            | Exists(
+                CreditEvent.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=deadline(year))
+            )
+        )
+        .exclude(Exists(AnnualReport.objects.filter(enterprise=OuterRef("pk"), year=year)))
+        .exclude(Exists(AnnualReportCandidate.objects.filter(enterprise=OuterRef("pk"), year=year)))
+        .exclude(Exists(AbnormalListEntry.objects.filter(enterprise=OuterRef("pk"), removed_on__isnull=True)))
+    )
+
+
+def record_candidate(enterprise, *, year: int, today: datetime.date) -> bool:
+    """Record one missed report as a candidate (once per enterprise and year) and tell the enterprise."""
+    AnnualReportCandidate.objects.create(enterprise=enterprise, year=year, found_on=today)
+    notify(
+        recipients.members(enterprise),
+        verb="annual_report_missed",
+        title=lazy_format(gettext_lazy("Annual credit report for %(year)s not received"), year=year),
+        body=lazy_format(
+            gettext_lazy("It was due by %(date)s. Submit it now: customs will review before any listing."),
+            date=deadline(year),
+        ),
+        url=reverse("credit:home"),
+    )
+    return True
+
+
+def _locked_pending(candidate: AnnualReportCandidate) -> AnnualReportCandidate:
+    candidate = (
+        AnnualReportCandidate.objects.select_for_update().select_related("enterprise").get(pk=candidate.pk)
+    )
+    if candidate.status != AnnualReportCandidate.Status.PENDING:
+        raise ConflictError(
+            _("This candidate was already decided (%(status)s).") % {"status": candidate.get_status_display()}
+        )
+    return candidate
+
+
+@transaction.atomic
+def confirm_candidate(*, candidate: AnnualReportCandidate, actor, note: str = "") -> AnnualReportCandidate:
+    """An officer confirms: the enterprise is put on the abnormal list for the missing report."""
+    candidate = _locked_pending(candidate)
+    report = AnnualReport.objects.filter(enterprise=candidate.enterprise, year=candidate.year).first()
+    if report is not None:
+        raise ConflictError(
+            _("%(enterprise)s submitted the %(year)s report on %(date)s: dismiss the candidate instead.")
+            % {
+                "enterprise": candidate.enterprise,
+                "year": candidate.year,
+                "date": timezone.localdate(report.submitted_at),
+            }
+        )
+    entry = list_enterprise(
+        enterprise=candidate.enterprise,
+        reason=AbnormalReason.ANNUAL_REPORT,
+        reason_text=_("Annual credit report for %(year)s not submitted by %(date)s.")
+        % {"year": candidate.year, "date": deadline(candidate.year)},
+        actor=actor,
+    )
+    candidate.status, candidate.decided_by, candidate.decided_at = (
+        AnnualReportCandidate.Status.CONFIRMED,
+        actor,
+        timezone.now(),
+    )
+    candidate.decision_note, candidate.abnormal_entry = note, entry
+    candidate._history_user = actor  # type: ignore[attr-defined]
+    candidate.save()
+    return candidate
+
+
+@transaction.atomic
+def dismiss_candidate(*, candidate: AnnualReportCandidate, actor, note: str) -> AnnualReportCandidate:
+    if not note.strip():
+        raise DomainError(_("Say why the candidate is dismissed."))
+    candidate = _locked_pending(candidate)
+    candidate.status, candidate.decided_by, candidate.decided_at = (
+        AnnualReportCandidate.Status.DISMISSED,
+        actor,
+        timezone.now(),
+    )
+    candidate.decision_note = note.strip()
+    candidate._history_user = actor  # type: ignore[attr-defined]
+    candidate.save()
+    return candidate
+
+
+# --- The daily job --------------------------------------------------------------------------------
+
+
+def list_annual_report_candidates(*, today=None, batch_size=None, kill_point=None) -> JobResult:
+    today = today_or(today)
+    year = report_year_due(today)
+    result = JobResult("annual-reports")
+    if today <= deadline(year):
+        return result
+    return run_in_batches(
+        missed_deadline(year),
+        lambda enterprise: record_candidate(enterprise, year=year, today=today),
+        result=result,
+        batch_size=batch_size,
+        kill_point=kill_point,
+    )

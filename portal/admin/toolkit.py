@@ -1,0 +1,240 @@
+"""Shared pieces of the admin's actions with a confirmation page (STYLE.md rule 8).
+
+An action first renders an intermediate page (a form, or a summary to confirm); the page posts back to
+the changelist with the same action and selection plus ``apply``. Only then is the service called; a
+``DomainError`` becomes an admin error message, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+CONFIRM_TEMPLATE = "admin/guanqi/confirm_action.html"
+MAX_SELECTION = 100
+
+
+def is_confirmed(request) -> bool:
+    return request.method == "POST" and "apply" in request.POST
+
+
+def too_many(modeladmin, request, queryset, limit: int = MAX_SELECTION) -> bool:
+    """Actions with a form work on a bounded selection (the page lists every selected object)."""
+    if queryset[: limit + 1].count() > limit:
+        modeladmin.message_user(
+            request, _("Select at most %(n)d objects for this action.") % {"n": limit}, messages.WARNING
+        )
+        return True
+    return False
+
+
+def exactly_one(modeladmin, request, queryset):
+    objects = list(queryset[:2])
+    if len(objects) != 1:
+        modeladmin.message_user(request, _("Select exactly one object for this action."), messages.WARNING)
+        return None
+    return objects[0]
+
+
+def domain_error(modeladmin, request, exc: DomainError, *, prefix: str = "") -> None:
+    text = f"{prefix}: {exc.message}" if prefix else str(exc.message)
+    modeladmin.message_user(request, text, messages.ERROR)
+
+
+def confirmation_page(
+    modeladmin,
+    request,
+    queryset,
+    *,
+    title: str,
+    form: forms.Form | None = None,
+    template: str = CONFIRM_TEMPLATE,
+    submit_label: str | None = None,
+    **context,
+) -> TemplateResponse:
+    opts = modeladmin.model._meta
+    media = modeladmin.media
+    if form is not None:
+        media = media + form.media
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": opts,
+            "queryset": queryset,
+            "form": form,
+            "media": media,
+            "action_name": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "submit_label": submit_label or _("Confirm"),
+            **context,
+        },
+    )
+
+
+def apply_each(modeladmin, request, objects, call) -> int:
+    """Call the service for each object; a refusal becomes an error message naming the object."""
+    done = 0
+    for obj in objects:
+        try:
+            call(obj)
+        except DomainError as exc:
+            domain_error(modeladmin, request, exc, prefix=str(obj))
+        else:
+            done += 1
+    return done
+
+
+def bulk_action_with_form(
+    modeladmin,
+    request,
+    queryset,
+    *,
+    form,
+    call,
+    success,
+    title: str,
+    submit_label: str,
+    limit: int = MAX_SELECTION,
+    template: str = CONFIRM_TEMPLATE,
+    **context,
+):
+    """The one shape of a bulk action: a bounded selection, a form on a confirmation page, then the
+    service for each object and one success message.
+
+    ``form(data)`` builds the form (``data`` is None on the first visit); ``call(obj, cleaned_data)`` runs
+    the service; ``success(n, cleaned_data)`` words the message for ``n`` objects done.
+    """
+    if too_many(modeladmin, request, queryset, limit):
+        return None
+    bound = form(request.POST if is_confirmed(request) else None)
+    if is_confirmed(request) and bound.is_valid():
+        data = bound.cleaned_data
+        done = apply_each(modeladmin, request, list(queryset), lambda obj: call(obj, data))
+        if done:
+            modeladmin.message_user(request, success(done, data), messages.SUCCESS)
+        return None
+    return confirmation_page(
+        modeladmin,
+        request,
+        queryset,
+        title=title,
+        form=bound,
+        submit_label=submit_label,
+        template=template,
+        **context,
+    )
+
+
+class ScopedHistoryAdminMixin:
+    """simple-history's admin, but scoped and read-only.
+
+    The history pages answer only for objects in ``get_queryset`` (an officer of another district gets a
+    404 by guessing ids), and a past version is shown, never reverted: a revert would bypass the
+    services (e.g. bring a disqualified coordinator back to active).
+    """
+
+    if TYPE_CHECKING:  # provided by the ModelAdmin this is mixed into
+
+        def get_queryset(self, request: HttpRequest) -> QuerySet: ...
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        from django.contrib.admin.utils import unquote
+        from django.http import Http404
+
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        from django.core.exceptions import PermissionDenied
+
+        self._in_scope_or_404(request, object_id)
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyInline:
+    """A history inline: shown, never edited from the parent page."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AppendOnlyAdminMixin:
+    """History models: listed and viewed in the admin; rows are written by services only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DomainErrorSafeChangeformMixin:
+    """A service refusing a save the form had accepted (e.g. a concurrent change) becomes an error
+    message and a fresh form, never a 500. Forms check the same rules first through the services'
+    ``check_*`` functions, so this is the rare path."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            from django.http import HttpResponseRedirect
+
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def extend_admin(model, *, mixin: type | None = None, inlines=(), list_filter=(), site=None) -> None:
+    """Add an upper app's parts to the admin a lower app registered for ``model`` (the lower app never
+    imports the upper one): the registered class is replaced by a subclass that puts ``mixin`` first
+    (its ``actions`` are appended; its methods, e.g. ``get_urls``, chain through ``super()``) and adds
+    ``inlines`` and ``list_filter``. Called at import of the upper app's ``admin.py``."""
+    from django.contrib import admin
+
+    site = site or admin.site
+    current = type(site._registry[model])
+    bases = (mixin, current) if mixin is not None else (current,)
+    attrs = {
+        "__module__": (mixin or current).__module__,
+        "inlines": [*current.inlines, *inlines],
+        "list_filter": [*current.list_filter, *list_filter],
+        "actions": [*(current.actions or []), *getattr(mixin, "extra_actions", [])],
+    }
+    site.unregister(model)
+    site.register(model, type(current.__name__, bases, attrs))

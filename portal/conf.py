@@ -1,0 +1,89 @@
+"""Every tunable number of the product, with its default, in one place; read through :func:`tunable`.
+
+An operator overrides a value with an environment variable ``GUANQI_<NAME>`` (read in
+``portal/settings.py`` into ``settings.GUANQI``); tests override ``settings.GUANQI`` directly. Numbers
+that managers edit while the product runs are data rows instead (SLA targets: ``ServiceLevel``; credit
+regimes: ``CreditRegime``; holidays: ``Holiday``; beat schedules: django-celery-beat).
+
+Each default is our reading of the rules (docs/DOMAIN.md) unless the comment names a source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+ONE_MIB = 1024 * 1024
+
+DEFAULTS: dict[str, Any] = {
+    # --- Coordination requests -------------------------------------------------------------------
+    # A resolved request may be reopened this many days after its resolution.
+    "REOPEN_WINDOW_DAYS": 15,
+    # Files one upload may carry (a request, a reply, an appeal).
+    "MAX_FILES_PER_UPLOAD": 5,
+    # --- Escalation --------------------------------------------------------------------------------
+    # Still overdue this many working days after the local leader was told: the Management Department.
+    "ESCALATION_MANAGEMENT_AFTER_WORKING_DAYS": 3,
+    # --- Credit ------------------------------------------------------------------------------------
+    # Re-certification reminders go out this many days before the due date.
+    "RECERTIFICATION_REMINDER_DAYS": [180, 90, 30],
+    # Annual credit report: due between 1 January and this (month, day) each year (Decree 237).
+    "ANNUAL_REPORT_DEADLINE": (6, 30),
+    # --- Appeals -----------------------------------------------------------------------------------
+    # Working days to decide an appeal, by type (shorter for the integrity channel and for the
+    # abnormal list, whose 90-day clock keeps running while the appeal is open).
+    "APPEAL_DEADLINE_WORKING_DAYS": {
+        "credit_decision": 15,
+        "abnormal_list": 10,
+        "penalty": 20,
+        "other_decision": 20,
+        "coordinator_conduct": 10,
+    },
+    # --- Outreach ----------------------------------------------------------------------------------
+    # Heads of AEO enterprises must attend customs business training within this many months.
+    "TRAINING_PERIOD_MONTHS": 12,
+    # --- Supervision (the managers' dashboard) -------------------------------------------------------
+    # A coordinator above this multiple of their office's median load is highlighted.
+    "DASHBOARD_OVERLOAD_FACTOR": 1.5,
+    # Abnormal-list entries this many days or fewer from the regime's limit count as "nearing".
+    "ABNORMAL_LIST_WARNING_DAYS": 15,
+    # Largest export, in rows.
+    "EXPORT_MAX_ROWS": 100_000,
+    # --- Uploads -------------------------------------------------------------------------------------
+    "ATTACHMENT_MAX_BYTES": 10 * ONE_MIB,
+    "ATTACHMENT_EXTENSIONS": ["pdf", "png", "jpg", "jpeg", "doc", "docx", "xls", "xlsx", "txt", "zip"],
+    # --- Imports and jobs ----------------------------------------------------------------------------
+    # Largest enterprise import file, in rows: one all-or-nothing transaction per file.
+    "IMPORT_MAX_ROWS": 20_000,
+    # Rows per transaction of the daily jobs.
+    "JOB_BATCH_SIZE": 500,
+    # --- Links ---------------------------------------------------------------------------------------
+    # Absolute URL of the portal, used in e-mails.
+    "PORTAL_URL": "http://127.0.0.1:8000",
+}
+
+
+def tunable(name: str) -> Any:
+    """The configured value of ``name`` (``settings.GUANQI``), else its default. Unknown names fail loudly."""
+    if name not in DEFAULTS:
+        raise KeyError(f"unknown tunable {name!r}; add it with its default to portal/conf.py")
+    configured = getattr(settings, "GUANQI", {})
+    if name in configured and configured[name] is not None:
+        return configured[name]
+    return DEFAULTS[name]
+
+
+def attachment_extensions() -> list[str]:
+    return [str(ext).lower() for ext in tunable("ATTACHMENT_EXTENSIONS")]
+
+
+def recertification_reminder_days() -> list[int]:
+    """Reminder offsets, largest first, without duplicates."""
+    return sorted({int(d) for d in tunable("RECERTIFICATION_REMINDER_DAYS")}, reverse=True)
+
+
+def appeal_deadline_working_days(appeal_type: str) -> int:
+    configured = tunable("APPEAL_DEADLINE_WORKING_DAYS")
+    defaults = DEFAULTS["APPEAL_DEADLINE_WORKING_DAYS"]
+    return int(configured.get(appeal_type, defaults[appeal_type]))
