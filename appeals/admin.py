@@ -26,6 +26,7 @@ from appeals.models import Appeal, AppealAttachment, AppealEvent, AppealOutcome,
 from coordinators.models import DisqualificationGround
 from portal.admin.toolkit import (
     ReadOnlyInline,
+    ScopedAdminMixin,
     bulk_action_with_form,
     confirmation_page,
     domain_error,
@@ -154,7 +155,7 @@ class DisqualifyForm(forms.Form):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "subject",
@@ -229,7 +230,8 @@ class AppealAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            Appeal.objects.visible_to(request.user)
+            super()
+            .get_queryset(request)
             .select_related(
                 "enterprise",
                 "assigned_to",
@@ -414,7 +416,7 @@ class AppealAdmin(admin.ModelAdmin):
 
 
 @admin.register(AppealEvent)
-class AppealEventAdmin(admin.ModelAdmin):
+class AppealEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """The append-only log of every appeal change, searchable on its own."""
 
     list_display = ["appeal", "kind", "from_status", "to_status", "actor", "at"]
@@ -423,13 +425,6 @@ class AppealEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     date_hierarchy = "at"
     readonly_fields = ["appeal", "kind", "from_status", "to_status", "actor", "at", "note"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(appeal__in=Appeal.objects.visible_to(request.user).values("pk"))
-        )
 
     def has_add_permission(self, request):
         return False

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from appeals.access import can_triage, management_district_id
 from appeals.models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus, AppealType
-from coordination.models import CoordinationRequest, ServiceType
+from coordination.models import ServiceType
 from coordination.services import mark_converted_to_appeal
 from coordinators.models import Coordinator, PairAssignment
 from coordinators.services import disqualify
@@ -33,6 +33,7 @@ from portal.escalation import management_department_staff
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.notifications import lazy_format, notify
 from portal.roles import Role
+from portal.scoping import can_see
 from portal.workdays import deadline
 
 if TYPE_CHECKING:
@@ -332,10 +333,7 @@ def appeal_from_request(*, request, actor, appeal_type: str, note: str = "") -> 
     the request); the request is closed as converted. Complaints about a coordinator are refused here:
     the enterprise files those itself, so that no coordinator handles them (integrity channel)."""
 
-    if (
-        not actor.is_customs_staff
-        or not CoordinationRequest.objects.visible_to(actor).filter(pk=request.pk).exists()
-    ):
+    if not actor.is_customs_staff or not can_see(actor, request):
         raise PermissionDeniedError(_("You may not convert this request."))
     if request.service_type != ServiceType.APPEALS:
         raise AppealError(_("Only a request for hearing an appeal can become an appeal."))

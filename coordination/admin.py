@@ -21,6 +21,7 @@ from coordination.models import (
     ServiceLevel,
     SiteVisit,
 )
+from portal.admin.toolkit import ScopedAdminMixin
 
 
 class ReadOnlyTabular(admin.TabularInline):
@@ -70,7 +71,7 @@ class TransferInline(ReadOnlyTabular):
 
 
 @admin.register(CoordinationRequest)
-class CoordinationRequestAdmin(admin.ModelAdmin):
+class CoordinationRequestAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "subject",
@@ -81,7 +82,7 @@ class CoordinationRequestAdmin(admin.ModelAdmin):
         "resolution_due",
         "responsible_office",
     ]
-    list_filter = ["status", "service_type", "urgency", "responsible_office__district"]
+    list_filter = ["status", "service_type", "urgency", "district", "responsible_office"]
     search_fields = ["=id", "subject", "enterprise__name_zh", "enterprise__uscc"]
     list_select_related = ["enterprise", "responsible_office"]
     show_full_result_count = False
@@ -89,9 +90,6 @@ class CoordinationRequestAdmin(admin.ModelAdmin):
     ordering = ["-filed_at", "-id"]
     inlines = [HandlerInline, TransitionInline, MessageInline, TransferInline]
     readonly_fields = [f.name for f in CoordinationRequest._meta.fields]
-
-    def get_queryset(self, request):
-        return CoordinationRequest.objects.visible_to(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -142,7 +140,7 @@ class PublishedAnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SiteVisit)
-class SiteVisitAdmin(admin.ModelAdmin):
+class SiteVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["enterprise", "scheduled_for", "coordinator_a", "coordinator_b", "status"]
     list_filter = ["status"]
     list_select_related = ["enterprise", "coordinator_a__user", "coordinator_b__user"]

@@ -84,8 +84,9 @@ def keyset_page(
 # --- Lists ---------------------------------------------------------------------------------------
 
 
-def requests_for(user) -> CoordinationRequestQuerySet:
-    return CoordinationRequest.objects.visible_to(user).select_related(
+def with_list_joins(queryset: CoordinationRequestQuerySet) -> CoordinationRequestQuerySet:
+    """The joins every list of requests shows (one query per page, whatever its length)."""
+    return queryset.select_related(
         "enterprise",
         "responsible_office",
         "first_office",
@@ -93,6 +94,10 @@ def requests_for(user) -> CoordinationRequestQuerySet:
         "pending_department",
         "lead__user",
     )
+
+
+def requests_for(user) -> CoordinationRequestQuerySet:
+    return with_list_joins(CoordinationRequest.objects.visible_to(user))
 
 
 OPEN_REQUESTS_SHOWN = 10

@@ -32,7 +32,7 @@ from portal.admin.toolkit import (
     AppendOnlyAdminMixin,
     DomainErrorSafeChangeformMixin,
     ReadOnlyInline,
-    ScopedHistoryAdminMixin,
+    ScopedAdminMixin,
     confirmation_page,
     domain_error,
     exactly_one,
@@ -41,22 +41,6 @@ from portal.admin.toolkit import (
     too_many,
 )
 from portal.exceptions import DomainError
-from portal.roles import Role
-
-
-def _district_scope(queryset, user, district_path: str):
-    """Administrators see every row; officers and managers the rows of their district."""
-    if user.has_role(Role.ADMINISTRATOR):
-        return queryset
-    district_id = user.district_id_for_scope
-    if district_id is None or not user.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER):
-        return queryset.none()
-    return queryset.filter(**{district_path: district_id})
-
-
-def _enterprise_scope(queryset, user):
-    return queryset.filter(enterprise__in=Enterprise.objects.visible_to(user).values("pk"))
-
 
 # --- Inlines on the coordinator page ---------------------------------------------------------------------
 
@@ -161,7 +145,7 @@ class QualificationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Coordinator)
-class CoordinatorAdmin(DomainErrorSafeChangeformMixin, ScopedHistoryAdminMixin, SimpleHistoryAdmin):
+class CoordinatorAdmin(DomainErrorSafeChangeformMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = CoordinatorAdminForm
     list_display = [
         "__str__",
@@ -181,8 +165,7 @@ class CoordinatorAdmin(DomainErrorSafeChangeformMixin, ScopedHistoryAdminMixin, 
     actions = ["disqualify"]
 
     def get_queryset(self, request):
-        queryset = services.with_workload(super().get_queryset(request))
-        return _district_scope(queryset, request.user, "local_customs__district_id")
+        return services.with_workload(super().get_queryset(request))
 
     def get_fields(self, request, obj=None):
         fields = ["user", "local_customs", "certificate_number", "qualification_valid_until"]
@@ -284,12 +267,12 @@ class CoordinatorAdmin(DomainErrorSafeChangeformMixin, ScopedHistoryAdminMixin, 
 
 
 @admin.register(PairAssignment)
-class PairAssignmentAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class PairAssignmentAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["enterprise", "coordinator_a", "coordinator_b", "started_on", "ended_on", "end_reason"]
     list_filter = [
         ("ended_on", admin.EmptyFieldListFilter),
         "end_reason",
-        "enterprise__district",
+        "district",
         "enterprise__local_customs",
     ]
     search_fields = [
@@ -303,14 +286,11 @@ class PairAssignmentAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     date_hierarchy = "started_on"
 
-    def get_queryset(self, request):
-        return _enterprise_scope(super().get_queryset(request), request.user)
-
 
 @admin.register(Recusal)
-class RecusalAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class RecusalAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["coordinator", "enterprise", "reason", "declared_at", "declared_by"]
-    list_filter = ["reason", "enterprise__district", "coordinator__local_customs"]
+    list_filter = ["reason", "district", "coordinator__local_customs"]
     search_fields = [
         "enterprise__name_zh",
         "=enterprise__uscc",
@@ -320,12 +300,9 @@ class RecusalAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["coordinator__user", "enterprise", "declared_by"]
     show_full_result_count = False
 
-    def get_queryset(self, request):
-        return _enterprise_scope(super().get_queryset(request), request.user)
-
 
 @admin.register(Disqualification)
-class DisqualificationAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class DisqualificationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["coordinator", "ground", "decided_on", "decided_by"]
     list_filter = ["ground", "coordinator__local_customs__district", "coordinator__local_customs"]
     search_fields = ["coordinator__user__full_name", "=coordinator__certificate_number"]
@@ -340,11 +317,6 @@ class DisqualificationAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
     ]
     fields = list(readonly_fields)
-
-    def get_queryset(self, request):
-        return _district_scope(
-            super().get_queryset(request), request.user, "coordinator__local_customs__district_id"
-        )
 
 
 # --- The enterprise admin's coordinator parts (added to enterprises' admin, see extend_admin) ----------

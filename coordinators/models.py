@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import EnterpriseOwned
-from portal.scoping import ScopedQuerySet
+from portal.scoping import Scope, ScopedQuerySet, ScopeRule
 
 
-class CoordinatorQuerySet(models.QuerySet):
+class CoordinatorQuerySet(ScopedQuerySet):
     def assignable(self, on: datetime.date | None = None) -> CoordinatorQuerySet:
         on = on or timezone.localdate()
         return self.filter(status=Coordinator.Status.ACTIVE, qualification_valid_until__gte=on)
@@ -55,6 +55,8 @@ class Coordinator(models.Model):
 
     history = HistoricalRecords()
     objects = CoordinatorQuerySet.as_manager()
+    # Customs staff of the district see its coordinators; a coordinator also sees themselves.
+    scope_rule = ScopeRule(enterprise=None, district="local_customs__district")
 
     class Meta:
         verbose_name = _("coordinator")
@@ -75,6 +77,10 @@ class Coordinator(models.Model):
     def is_assignable(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         return self.status == self.Status.ACTIVE and self.is_qualified_on(on)
+
+    @classmethod
+    def scope_extra(cls, scope: Scope, prefix: str = "") -> Q | None:
+        return Q(**{f"{prefix}pk": scope.coordinator_id}) if scope.coordinator_id else None
 
 
 class PairAssignmentQuerySet(ScopedQuerySet):
@@ -225,6 +231,8 @@ class DisqualificationGround(models.TextChoices):
 
 
 class Disqualification(models.Model):
+    scope_rule = ScopeRule(via="coordinator")
+
     coordinator = models.ForeignKey(
         Coordinator, on_delete=models.PROTECT, related_name="disqualifications", verbose_name=_("coordinator")
     )
@@ -241,6 +249,8 @@ class Disqualification(models.Model):
         verbose_name=_("enterprises that need a new pair"),
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("disqualification")

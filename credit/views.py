@@ -185,9 +185,7 @@ def examination_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def examination_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     examination = get_object_or_404(
-        SelfExamination.objects.select_related("enterprise", "submitted_by").filter(
-            enterprise__in=Enterprise.objects.visible_to(request.user).values("pk")
-        ),
+        SelfExamination.objects.visible_to(request.user).select_related("enterprise", "submitted_by"),
         pk=pk,
     )
     answers = list(examination.answers.select_related("item").order_by("item__position", "item__code"))

@@ -25,7 +25,7 @@ from portal.admin.toolkit import (
     MAX_SELECTION,
     AppendOnlyAdminMixin,
     ReadOnlyInline,
-    ScopedHistoryAdminMixin,
+    ScopedAdminMixin,
     bulk_action_with_form,
     confirmation_page,
     domain_error,
@@ -124,7 +124,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedHistoryAdminMixin, SimpleHistoryAdmin):
+class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = EnterpriseAdminForm
     list_display = [
         "name_zh",
@@ -165,9 +165,6 @@ class EnterpriseAdmin(ScopedHistoryAdminMixin, SimpleHistoryAdmin):
         ),
         (_("Credit"), {"fields": ["rating", "certified_on", "recertification_due", "created_at"]}),
     ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -293,9 +290,9 @@ class EnterpriseAdmin(ScopedHistoryAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["enterprise", "user", "role", "position", "started_at", "ended_at"]
-    list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter), "enterprise__district"]
+    list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter), "district"]
     search_fields = [
         "enterprise__name_zh",
         "=enterprise__uscc",
@@ -305,13 +302,6 @@ class MembershipAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["enterprise", "user"]
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(enterprise__in=Enterprise.objects.visible_to(request.user).values("pk"))
-        )
 
 
 # --- Registration changes ------------------------------------------------------------------------------
@@ -337,9 +327,9 @@ def changes_table(change: RegistrationChange):
 
 
 @admin.register(RegistrationChange)
-class RegistrationChangeAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["enterprise", "submitted_by", "submitted_at", "status", "decided_by", "decided_at"]
-    list_filter = ["status", "enterprise__district", "enterprise__local_customs"]
+    list_filter = ["status", "district", "enterprise__local_customs"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
     list_select_related = ["enterprise", "submitted_by", "decided_by"]
     show_full_result_count = False
@@ -356,13 +346,6 @@ class RegistrationChangeAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     ]
     fields = list(readonly_fields)
     actions = ["accept", "reject"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(enterprise__in=Enterprise.objects.visible_to(request.user).values("pk"))
-        )
 
     @admin.display(description=_("before / after"))
     def before_after(self, obj):

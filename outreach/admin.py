@@ -14,12 +14,21 @@ from outreach.models import (
     TrainingRegistration,
     TrainingSession,
 )
+from portal.admin.toolkit import ScopedAdminMixin
 from portal.exceptions import DomainError
 
 
-class ScopedAdminMixin:
-    def get_queryset(self, request):
-        return outreach.manageable(super().get_queryset(request), request.user)
+class ManagedByDistrictMixin(ScopedAdminMixin):
+    """Sessions and announcements: listed as ``visible_to`` allows; changed only by the issuing district's
+    staff (an announcement addressed to every district is read-only here for other districts)."""
+
+    def has_change_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and not outreach.manageable(type(obj).objects.filter(pk=obj.pk), request.user).exists()
+        ):
+            return False
+        return super().has_change_permission(request, obj)
 
 
 class TrainingMaterialInline(admin.TabularInline):
@@ -51,7 +60,7 @@ class TrainingRegistrationInline(admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TrainingSessionAdmin(ManagedByDistrictMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "starts_at",
@@ -88,7 +97,7 @@ class TrainingSessionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AnnouncementAdmin(ManagedByDistrictMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "is_important", "district", "published_at"]
     list_filter = ["kind", "is_important", "district"]
     search_fields = ["title"]

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise, EnterpriseOwned, Industry
+from portal.scoping import Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
 
 
@@ -124,6 +125,9 @@ class TrainingSession(Audience):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    # Customs staff see (and manage) their district's sessions; enterprises the ones they are invited to.
+    scope_rule = ScopeRule(enterprise=None, district="district")
 
     class Meta:
         verbose_name = _("training session")
@@ -143,6 +147,12 @@ class TrainingSession(Audience):
     @property
     def has_ended(self) -> bool:
         return self.ends_at <= timezone.now()
+
+    @classmethod
+    def scope_extra(cls, scope: Scope, prefix: str = "") -> Q | None:
+        if not scope.member_enterprise_ids:
+            return None
+        return Q(**{f"{prefix}invitations__enterprise_id__in": sorted(scope.member_enterprise_ids)})
 
 
 class TrainingInvitation(EnterpriseOwned):
@@ -308,6 +318,10 @@ class Announcement(Audience):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    # Customs staff see their district's announcements (drafts too) and the published ones addressed to
+    # every district; enterprise members the published ones whose audience includes their enterprise.
+    scope_rule = ScopeRule(enterprise=None, district="district")
 
     class Meta:
         verbose_name = _("announcement")
@@ -327,6 +341,23 @@ class Announcement(Audience):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @classmethod
+    def scope_extra(cls, scope: Scope, prefix: str = "") -> Q | None:
+        published = Q(**{f"{prefix}published_at__isnull": False})
+        q = Q(pk__in=[])
+        if scope.is_customs:
+            q |= published & Q(**{f"{prefix}district__isnull": True})
+        enterprise = (
+            Enterprise.objects.select_related("rating")
+            .filter(pk__in=sorted(scope.member_enterprise_ids))
+            .first()
+            if scope.member_enterprise_ids
+            else None
+        )
+        if enterprise is not None and not prefix:
+            q |= published & cls.reaching(enterprise)
+        return q
 
 
 class AnnouncementReceipt(EnterpriseOwned):

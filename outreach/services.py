@@ -71,12 +71,13 @@ def _check_issuer(actor, district) -> None:
 
 
 def manageable(queryset, user):
-    """Sessions or announcements ``user`` may manage: their district's (an administrator: all)."""
+    """Sessions or announcements ``user`` may manage: customs staff those of their district (an
+    administrator: all); what else they may see (announcements to every district) they don't manage."""
     if not is_outreach_staff(user):
         return queryset.none()
     if user.has_role(Role.ADMINISTRATOR):
         return queryset
-    return queryset.filter(district_id=user.district_id_for_scope)
+    return queryset.visible_to(user).filter(district_id=user.district_id_for_scope)
 
 
 def _set_audience(obj, *, ratings=(), aeo_only=False, industries=()) -> None:
@@ -323,12 +324,7 @@ def can_download_material(user, material: TrainingMaterial) -> bool:
 def sessions_visible_to(user):
     """Sessions a user may open: customs staff their district's; enterprise users those their
     enterprise is invited to."""
-    if is_outreach_staff(user):
-        return manageable(TrainingSession.objects.all(), user)
-    enterprise = member_enterprise(user)
-    if enterprise is None:
-        return TrainingSession.objects.none()
-    return TrainingSession.objects.filter(invitations__enterprise=enterprise)
+    return TrainingSession.objects.visible_to(user)
 
 
 def sessions_with_counts(queryset):
@@ -450,16 +446,10 @@ def announcements_for_enterprise(enterprise):
 def announcements_visible_to(user):
     """Customs staff: their district's (drafts too) and the published ones addressed to every district;
     enterprise users: the published ones for their enterprise, with ``is_read``."""
+    queryset = Announcement.objects.visible_to(user)
     if is_outreach_staff(user):
-        queryset = Announcement.objects.all()
-        if not user.has_role(Role.ADMINISTRATOR):
-            queryset = queryset.filter(
-                Q(district_id=user.district_id_for_scope)
-                | Q(district__isnull=True, published_at__isnull=False)
-            )
         return queryset.order_by(F("published_at").desc(nulls_first=True), "-id")
-    enterprise = member_enterprise(user)
-    queryset = announcements_for_enterprise(enterprise)
+    queryset = queryset.order_by("-is_important", "-published_at", "-id")
     return queryset.annotate(
         is_read=Exists(AnnouncementReceipt.objects.filter(announcement=OuterRef("pk"), user=user))
     )
@@ -487,7 +477,7 @@ def record_receipt(*, announcement: Announcement, user) -> bool:
 def _audience_members(announcement: Announcement, viewer=None):
     enterprises = announcement.matching_enterprises()
     if viewer is not None:
-        enterprises = enterprises.filter(pk__in=Enterprise.objects.visible_to(viewer).values("pk"))
+        enterprises = enterprises.visible_to(viewer)
     return Membership.objects.filter(ended_at__isnull=True, enterprise__in=enterprises.values("pk"))
 
 

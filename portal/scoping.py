@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 
+from portal.models import LocalCustoms
 from portal.roles import Role
 
 OFFICER_ROLES = frozenset({Role.CUSTOMS_OFFICER, Role.MANAGER})
@@ -49,6 +50,7 @@ class Scope:
     office_id: int | None = None  # customs staff: their local customs office
     department_id: int | None = None
     management_district_id: int | None = None  # managers of a district's Management Department
+    led_office_ids: frozenset[int] = frozenset()  # officers who lead a local customs office
     member_enterprise_ids: frozenset[int] = frozenset()
     contact_enterprise_ids: frozenset[int] = frozenset()  # where the user is the contact person
     coordinated_enterprise_ids: frozenset[int] = frozenset()  # the user's coordinator pairs
@@ -111,6 +113,9 @@ def scope_of(user) -> Scope | None:
     }
     if roles & OFFICER_ROLES:
         fields["district_id"] = user.district_id_for_scope
+        fields["led_office_ids"] = frozenset(
+            LocalCustoms.objects.filter(leader=user).values_list("pk", flat=True)
+        )
     if Role.MANAGER in roles and user.department_id and user.department.is_management_department:
         fields["management_district_id"] = user.department.district_id
     for provider in _providers:
@@ -125,14 +130,14 @@ class ScopeRule:
     """How a model's rows are scoped.
 
     ``enterprise`` and ``district`` are the paths of the row's own enterprise and district columns
-    (``"pk"`` for the enterprise itself). A child row without its own columns names its parent
+    (``"pk"`` for the enterprise itself; ``enterprise=None`` for rows of the customs organisation, such
+    as coordinators, scoped by district only). A child row without its own columns names its parent
     relation in ``via`` and is scoped exactly as the parent (through a join, never an id subquery).
     """
 
-    enterprise: str = "enterprise"
+    enterprise: str | None = "enterprise"
     district: str | None = "district"
     via: str | None = None
-    extra: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _path(prefix: str, name: str) -> str:
@@ -152,7 +157,7 @@ def scope_q(model: type[models.Model], scope: Scope, prefix: str = "") -> Q | No
         extra = model.scope_extra(scope, prefix) if hasattr(model, "scope_extra") else None
         if extra is not None and q is not None:
             q |= extra
-        if scope.excluded_enterprise_ids:
+        if scope.excluded_enterprise_ids and rule.enterprise:
             excluded = ~Q(**{f"{_path(prefix, rule.enterprise)}__in": sorted(scope.excluded_enterprise_ids)})
             q = excluded if q is None else q & excluded
     restrict = model.scope_restrict(scope, prefix) if hasattr(model, "scope_restrict") else None
@@ -165,7 +170,7 @@ def _base_q(rule: ScopeRule, scope: Scope, prefix: str) -> Q:
     q = Q(pk__in=[])
     if scope.sees_district and rule.district:
         q |= Q(**{_path(prefix, rule.district): scope.district_id})
-    if scope.enterprise_ids:
+    if scope.enterprise_ids and rule.enterprise:
         q |= Q(**{f"{_path(prefix, rule.enterprise)}__in": sorted(scope.enterprise_ids)})
     return q
 

@@ -55,6 +55,7 @@ from enterprises.models import Enterprise
 from portal.conf import tunable
 from portal.models import District, LocalCustoms
 from portal.roles import Role
+from portal.scoping import scope_of
 
 PERIODS = {"7": 7, "30": 30, "90": 90, "365": 365}
 DEFAULT_PERIOD = "30"
@@ -90,8 +91,9 @@ class PercentileCont(Aggregate):
 
 
 @dataclass
-class Scope:
-    """What the viewer may see and what they filtered to."""
+class DashboardScope:
+    """What the dashboard aggregates for the viewer (derived from their ``portal.scoping.Scope``) and
+    what they filtered to."""
 
     user: object
     district_ids: list[int] | None  # None: every district
@@ -128,38 +130,45 @@ class Scope:
         return queryset
 
 
-def scope_for(user) -> Scope | None:
-    """The dashboard scope of ``user``, or None when they may not see the dashboard at all."""
-    if user is None or not user.is_authenticated or not user.is_active:
+def scope_for(user) -> DashboardScope | None:
+    """The dashboard of ``user``, or None when they may not see it: administrators every district,
+    managers their district (and may rebalance), leaders of a local customs office their offices."""
+    scope = scope_of(user)
+    if scope is None:
         return None
-    if user.has_role(Role.ADMINISTRATOR):
-        return Scope(user=user, district_ids=None, office_ids=None, can_rebalance=True)
-    if user.has_role(Role.MANAGER) and user.district_id_for_scope is not None:
-        return Scope(
-            user=user, district_ids=[user.district_id_for_scope], office_ids=None, can_rebalance=True
+    if scope.is_admin:
+        return DashboardScope(user=user, district_ids=None, office_ids=None, can_rebalance=True)
+    if Role.MANAGER in scope.roles and scope.district_id is not None:
+        return DashboardScope(
+            user=user, district_ids=[scope.district_id], office_ids=None, can_rebalance=True
         )
-    if user.has_role(Role.MANAGER, Role.CUSTOMS_OFFICER):
-        led = list(LocalCustoms.objects.filter(leader=user).values_list("pk", "district_id"))
-        if led:
-            return Scope(
-                user=user,
-                district_ids=sorted({d for _pk, d in led}),
-                office_ids=[pk for pk, _d in led],
-                can_rebalance=False,
-            )
+    if scope.led_office_ids:
+        led = list(
+            LocalCustoms.objects.filter(pk__in=sorted(scope.led_office_ids)).values_list("pk", "district_id")
+        )
+        return DashboardScope(
+            user=user,
+            district_ids=sorted({d for _pk, d in led}),
+            office_ids=[pk for pk, _d in led],
+            can_rebalance=False,
+        )
     return None
 
 
 def narrow(
-    scope: Scope, *, district_id: int | None = None, office_id: int | None = None, period: str | None = None
-) -> Scope:
+    scope: DashboardScope,
+    *,
+    district_id: int | None = None,
+    office_id: int | None = None,
+    period: str | None = None,
+) -> DashboardScope:
     """Apply the page's filters, never widening the viewer's scope."""
     district_ids, office_ids = scope.district_ids, scope.office_ids
     if district_id is not None and (district_ids is None or district_id in district_ids):
         district_ids = [district_id]
     if office_id is not None and (office_ids is None or office_id in office_ids):
         office_ids = [office_id]
-    return Scope(
+    return DashboardScope(
         user=scope.user,
         district_ids=district_ids,
         office_ids=office_ids,
@@ -188,7 +197,7 @@ def _office_median_load() -> Subquery:
     return Subquery(peers, output_field=FloatField())
 
 
-def _conduct_appeals(scope: Scope) -> Coalesce:
+def _conduct_appeals(scope: DashboardScope) -> Coalesce:
 
     appeals = (
         Appeal.objects.visible_to(scope.user)
@@ -205,7 +214,7 @@ def _conduct_appeals(scope: Scope) -> Coalesce:
     return Coalesce(Subquery(appeals, output_field=IntegerField()), Value(0))
 
 
-def request_metrics(scope: Scope) -> dict:
+def request_metrics(scope: DashboardScope) -> dict:
     """Per-coordinator annotations from coordination requests and site visits (see ``_request_metrics``)."""
     try:
         return _request_metrics(scope)
@@ -231,7 +240,7 @@ def _epoch_hours(later: str, earlier: str) -> Func:
     )
 
 
-def _request_metrics(scope: Scope) -> dict:
+def _request_metrics(scope: DashboardScope) -> dict:
     """Open requests and overdue-now (any filing date); for requests filed in the period: median hours to
     first response and to resolution; site visits done in the period; mean satisfaction of requests
     resolved in the period. Each a correlated subquery on ``RequestHandler``/``SiteVisit``."""
@@ -281,7 +290,7 @@ def _request_metrics(scope: Scope) -> dict:
     }
 
 
-def with_overdue_counts(queryset: QuerySet, scope: Scope) -> QuerySet:
+def with_overdue_counts(queryset: QuerySet, scope: DashboardScope) -> QuerySet:
     """Exact overdue counts (first response, resolution) of requests filed in the period, from
     ``coordinators.requests.selectors.overdue_counts_by_coordinator`` (one aggregate over a join)."""
     return overdue_counts_by_coordinator(coordinators=queryset, filed_from=scope.since.date())
@@ -302,7 +311,9 @@ COORDINATOR_SORTS = {
 }
 
 
-def coordinator_rows(scope: Scope, *, sort: str = "-load", overloaded_only: bool = False) -> QuerySet:
+def coordinator_rows(
+    scope: DashboardScope, *, sort: str = "-load", overloaded_only: bool = False
+) -> QuerySet:
     """One row per active coordinator of the scope, with every workload figure (one query)."""
     factor = overload_factor()
     queryset = scope.filter_by_office(Coordinator.objects.filter(status=Coordinator.Status.ACTIVE))
@@ -333,7 +344,7 @@ def coordinator_rows(scope: Scope, *, sort: str = "-load", overloaded_only: bool
     return queryset.order_by(ordering, "user__full_name", "pk")
 
 
-def coordinator_items(scope: Scope, coordinator: Coordinator) -> dict:
+def coordinator_items(scope: DashboardScope, coordinator: Coordinator) -> dict:
     """The coordinator's open and overdue requests and site visits, for the drill-down page."""
     try:
         return _coordinator_items(scope, coordinator)
@@ -341,7 +352,7 @@ def coordinator_items(scope: Scope, coordinator: Coordinator) -> dict:
         return {}
 
 
-def _coordinator_items(scope: Scope, coordinator: Coordinator) -> dict:
+def _coordinator_items(scope: DashboardScope, coordinator: Coordinator) -> dict:
 
     requests = (
         CoordinationRequest.objects.visible_to(scope.user)
@@ -359,7 +370,7 @@ def _coordinator_items(scope: Scope, coordinator: Coordinator) -> dict:
     return {"open_requests": list(requests[:200]), "visits": list(visits[:200])}
 
 
-def overdue_request_count(scope: Scope) -> int:
+def overdue_request_count(scope: DashboardScope) -> int:
     """Open requests of the scope past a first-response or resolution due date."""
     try:
         return _overdue_request_count(scope)
@@ -367,16 +378,16 @@ def overdue_request_count(scope: Scope) -> int:
         return 0
 
 
-def _scoped_requests(scope: Scope):
+def _scoped_requests(scope: DashboardScope):
 
     return scope.filter_by_office(CoordinationRequest.objects.all(), "responsible_office")
 
 
-def _overdue_request_count(scope: Scope) -> int:
+def _overdue_request_count(scope: DashboardScope) -> int:
     return _scoped_requests(scope).overdue().count()
 
 
-def overdue_trend(scope: Scope, *, weeks: int = 12) -> list[tuple[str, int]]:
+def overdue_trend(scope: DashboardScope, *, weeks: int = 12) -> list[tuple[str, int]]:
     """Requests that went overdue, per week, for the last ``weeks`` weeks (one grouped query)."""
     try:
         return _overdue_trend(scope, weeks=weeks)
@@ -384,7 +395,7 @@ def overdue_trend(scope: Scope, *, weeks: int = 12) -> list[tuple[str, int]]:
         return []
 
 
-def _overdue_trend(scope: Scope, *, weeks: int) -> list[tuple[str, int]]:
+def _overdue_trend(scope: DashboardScope, *, weeks: int) -> list[tuple[str, int]]:
     """Per week: requests that missed a deadline (first response or resolution) that fell in that week,
     whether answered late or still waiting. Grouped in SQL by ``date_trunc('week', missed_at)``."""
 
@@ -415,7 +426,7 @@ def _overdue_trend(scope: Scope, *, weeks: int) -> list[tuple[str, int]]:
     return [(day.strftime("%m-%d"), counts.get(day, 0)) for day in days]
 
 
-def coordinator_in_scope(scope: Scope, pk: int) -> Coordinator | None:
+def coordinator_in_scope(scope: DashboardScope, pk: int) -> Coordinator | None:
     return (
         scope.filter_by_office(Coordinator.objects.select_related("user", "local_customs"))
         .filter(pk=pk)
@@ -440,7 +451,7 @@ def _count(queryset: QuerySet, group_by: str) -> Coalesce:
     return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
 
 
-def _totals(outer: str, scope: Scope) -> dict:
+def _totals(outer: str, scope: DashboardScope) -> dict:
     """Figures for an office (``outer="local_customs"``) or a district (``outer="district"``)."""
     office_path = "local_customs_id" if outer == "local_customs" else "local_customs__district_id"
     enterprise_path = "local_customs_id" if outer == "local_customs" else "district_id"
@@ -467,14 +478,14 @@ def _totals(outer: str, scope: Scope) -> dict:
     }
 
 
-def office_request_totals(outer: str, scope: Scope) -> dict:
+def office_request_totals(outer: str, scope: DashboardScope) -> dict:
     try:
         return _office_request_totals(outer, scope)
     except ImportError:
         return {}
 
 
-def _office_request_totals(outer: str, scope: Scope) -> dict:
+def _office_request_totals(outer: str, scope: DashboardScope) -> dict:
     """Open and overdue-now requests of which the office (or a district's office) is responsible."""
 
     path = "responsible_office_id" if outer == "local_customs" else "responsible_office__district_id"
@@ -485,7 +496,7 @@ def _office_request_totals(outer: str, scope: Scope) -> dict:
     }
 
 
-def office_rows(scope: Scope) -> QuerySet:
+def office_rows(scope: DashboardScope) -> QuerySet:
     return (
         scope.offices()
         .select_related("district")
@@ -494,7 +505,7 @@ def office_rows(scope: Scope) -> QuerySet:
     )
 
 
-def district_rows(scope: Scope) -> QuerySet:
+def district_rows(scope: DashboardScope) -> QuerySet:
     districts = scope.districts()
     if scope.office_ids is not None:
         return districts.none()  # an office leader's view has no district totals beyond their office
@@ -504,11 +515,11 @@ def district_rows(scope: Scope) -> QuerySet:
 # --- enterprises: ratings, re-certification, abnormal list ------------------------------------------
 
 
-def scoped_enterprises(scope: Scope) -> QuerySet:
+def scoped_enterprises(scope: DashboardScope) -> QuerySet:
     return scope.filter_by_office(Enterprise.objects.all())
 
 
-def rating_distribution(scope: Scope) -> list[dict]:
+def rating_distribution(scope: DashboardScope) -> list[dict]:
     """Enterprises per credit rating (one grouped query), best rating first."""
     counts = (
         scoped_enterprises(scope)
@@ -537,7 +548,7 @@ def rating_distribution(scope: Scope) -> list[dict]:
     return rows
 
 
-def recertification_counts(scope: Scope) -> dict:
+def recertification_counts(scope: DashboardScope) -> dict:
     today = scope.today
     windows = {
         f"d{days}": Count("pk", filter=Q(recertification_due__lte=today + datetime.timedelta(days=days)))
@@ -553,7 +564,7 @@ def recertification_counts(scope: Scope) -> dict:
     )
 
 
-def recertifications_due(scope: Scope, *, within_days: int = 90) -> QuerySet:
+def recertifications_due(scope: DashboardScope, *, within_days: int = 90) -> QuerySet:
     """Enterprises whose re-certification falls due by ``today + within_days`` (overdue ones included)."""
     until = scope.today + datetime.timedelta(days=within_days)
     return (
@@ -569,7 +580,7 @@ def _days_between(later, earlier) -> Func:
     return Func(later, earlier, template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField())
 
 
-def abnormal_nearing(scope: Scope) -> QuerySet:
+def abnormal_nearing(scope: DashboardScope) -> QuerySet:
     """Open abnormal-list entries within ``abnormal_warning_days`` of the regime's limit (or past it)."""
     try:
         limit = CreditRegime.in_force_on(scope.today).abnormal_list_days

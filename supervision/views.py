@@ -54,7 +54,7 @@ class FilterForm(forms.Form):
     overloaded = forms.BooleanField(required=False, label=gettext_lazy("Only overloaded coordinators"))
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, scope: dashboard.Scope, **kwargs):
+    def __init__(self, *args, scope: dashboard.DashboardScope, **kwargs):
         super().__init__(*args, **kwargs)
         every = [("", gettext_lazy("All"))]
         self.fields["district"].choices = every + [(d.pk, d.name) for d in scope.districts()]  # type: ignore[attr-defined]

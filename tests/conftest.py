@@ -132,7 +132,10 @@ def pytest_configure(config):
     # Tests create hundreds of users; production's PBKDF2 cost would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-    queue = f"guanqi-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    # The database name and the process id keep two test sessions on one Redis (two checkouts, or xdist
+    # workers) from running each other's tasks.
+    database = settings.DATABASES["default"]["NAME"]
+    queue = f"guanqi-test-{database}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
     app.conf.task_default_queue = queue
     with contextlib.suppress(redis.RedisError):  # the tests that need Redis will say so
         redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).delete(queue)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -15,17 +15,18 @@ from appeals.models import Appeal, AppealAttachment
 from coordinators.models import Coordinator
 from credit.models import AbnormalListEntry, CreditEvent
 from enterprises.scoping import member_enterprise
+from portal.api.viewsets import ScopedViewSet
 
 
-class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Appeals of the signed-in user's enterprise (customs users see the appeals they may see)."""
 
     serializer_class = AppealOutputSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    lookup_value_regex = r"\d+"  # a non-numeric id is a 404, never a 500
+    queryset = Appeal.objects.all()
 
-    def get_queryset(self):
-        return Appeal.objects.visible_to(self.request.user).prefetch_related(
+    def scoped(self, queryset):
+        return queryset.prefetch_related(
             Prefetch("attachments", queryset=AppealAttachment.objects.order_by("uploaded_at", "id"))
         )
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -17,19 +17,19 @@ from coordination import selectors, services
 from coordination.api import serializers as s
 from coordination.models import CoordinationRequest, RequestStatus, ServiceType
 from enterprises.scoping import member_enterprise
+from portal.api.viewsets import ScopedViewSet
 from portal.exceptions import PermissionDeniedError
 
 
 @extend_schema(tags=["coordination requests"])
-class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = s.RequestListOutput
-    queryset = CoordinationRequest.objects.none()
+    queryset = CoordinationRequest.objects.all()
     filter_backends: list = []
-    lookup_value_regex = r"\d+"  # a non-numeric id is a 404, never a 500
 
-    def get_queryset(self):
-        qs = selectors.requests_for(self.request.user)
+    def scoped(self, qs):
+        qs = selectors.with_list_joins(qs)
         params = self.request.query_params
         if params.get("status") in RequestStatus.values:
             qs = qs.filter(status=params["status"])

@@ -31,16 +31,12 @@ from credit.models import (
 from credit.services import abnormal_list as abnormal
 from credit.services import annual_reports, repair
 from enterprises.models import Enterprise
-from portal.admin.toolkit import AppendOnlyAdminMixin, bulk_action_with_form
+from portal.admin.toolkit import AppendOnlyAdminMixin, ScopedAdminMixin, bulk_action_with_form
 from portal.exceptions import DomainError
 
 
-class ScopedToEnterprisesMixin:
-    enterprise_field = "enterprise"
-
-    def get_queryset(self, request):
-        visible = Enterprise.objects.visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(**{f"{self.enterprise_field}__in": visible})
+class ScopedRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Records of decisions: scoped, never deleted."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -86,9 +82,9 @@ class CureForm(forms.Form):
 
 
 @admin.register(AbnormalListEntry)
-class AbnormalListEntryAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
+class AbnormalListEntryAdmin(ScopedRecordAdmin):
     list_display = ["enterprise", "reason", "listed_on", "days_listed", "removed_on", "listed_by"]
-    list_filter = [OpenFilter, "reason", "enterprise__district", "enterprise__local_customs"]
+    list_filter = [OpenFilter, "reason", "district", "enterprise__local_customs"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
     list_select_related = ["enterprise", "listed_by"]
     show_full_result_count = False
@@ -163,8 +159,7 @@ class AbnormalListEntryAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
 
 
 @admin.register(AbnormalListIdentification)
-class AbnormalListIdentificationAdmin(AppendOnlyAdminMixin, ScopedToEnterprisesMixin, admin.ModelAdmin):
-    enterprise_field = "entry__enterprise"
+class AbnormalListIdentificationAdmin(AppendOnlyAdminMixin, ScopedRecordAdmin):
     list_display = ["entry", "identified_on", "credit_event", "note"]
     list_select_related = ["entry__enterprise", "credit_event__to_rating"]
     show_full_result_count = False
@@ -175,7 +170,7 @@ class AbnormalListIdentificationAdmin(AppendOnlyAdminMixin, ScopedToEnterprisesM
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(AppendOnlyAdminMixin, ScopedToEnterprisesMixin, admin.ModelAdmin):
+class AnnualReportAdmin(AppendOnlyAdminMixin, ScopedRecordAdmin):
     list_display = [
         "enterprise",
         "year",
@@ -184,7 +179,7 @@ class AnnualReportAdmin(AppendOnlyAdminMixin, ScopedToEnterprisesMixin, admin.Mo
         "operating_normally",
         "registration_unchanged",
     ]
-    list_filter = ["year", "operating_normally", "registration_unchanged", "enterprise__district"]
+    list_filter = ["year", "operating_normally", "registration_unchanged", "district"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
     list_select_related = ["enterprise", "submitted_by"]
     show_full_result_count = False
@@ -201,9 +196,9 @@ class DismissForm(forms.Form):
 
 
 @admin.register(AnnualReportCandidate)
-class AnnualReportCandidateAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
+class AnnualReportCandidateAdmin(ScopedRecordAdmin):
     list_display = ["enterprise", "year", "found_on", "status", "report_received", "decided_by"]
-    list_filter = ["status", "year", "enterprise__district", "enterprise__local_customs"]
+    list_filter = ["status", "year", "district", "enterprise__local_customs"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
     list_select_related = ["enterprise", "decided_by"]
     show_full_result_count = False
@@ -271,9 +266,9 @@ class AnnualReportCandidateAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
 
 
 @admin.register(RecertificationReminder)
-class RecertificationReminderAdmin(AppendOnlyAdminMixin, ScopedToEnterprisesMixin, admin.ModelAdmin):
+class RecertificationReminderAdmin(AppendOnlyAdminMixin, ScopedRecordAdmin):
     list_display = ["enterprise", "due_date", "kind", "offset_days", "sent_on", "recipients"]
-    list_filter = ["kind", "offset_days", "enterprise__district"]
+    list_filter = ["kind", "offset_days", "district"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc"]
     list_select_related = ["enterprise"]
     show_full_result_count = False
@@ -290,9 +285,9 @@ class RepairDecisionForm(forms.Form):
 
 
 @admin.register(RepairApplication)
-class RepairApplicationAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
+class RepairApplicationAdmin(ScopedRecordAdmin):
     list_display = ["enterprise", "applied_at", "status", "eligibility_now", "decided_by", "decided_at"]
-    list_filter = ["status", "enterprise__district"]
+    list_filter = ["status", "district"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc"]
     list_select_related = ["enterprise__rating", "decided_by"]
     show_full_result_count = False
@@ -358,10 +353,9 @@ class RepairApplicationAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
 
 
 @admin.register(UntrustworthyFinding)
-class UntrustworthyFindingAdmin(ScopedToEnterprisesMixin, admin.ModelAdmin):
+class UntrustworthyFindingAdmin(ScopedRecordAdmin):
     """The cause of a finding of untrustworthiness: decides the repair wait (credit.repair)."""
 
-    enterprise_field = "event__enterprise"
     list_display = ["event", "cause", "recorded_by", "recorded_at"]
     list_filter = ["cause"]
     list_select_related = ["event__enterprise", "event__to_rating", "recorded_by"]

@@ -32,7 +32,7 @@ from credit.models import (
     StandardItem,
 )
 from enterprises.models import Enterprise
-from portal.admin.toolkit import AppendOnlyAdminMixin, ReadOnlyInline, extend_admin
+from portal.admin.toolkit import AppendOnlyAdminMixin, ReadOnlyInline, ScopedAdminMixin, extend_admin
 from portal.exceptions import DomainError
 
 # --- Regimes, ratings, mappings: editable data ---------------------------------------------------------
@@ -146,7 +146,7 @@ class DirectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(CreditEvent)
-class CreditEventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class CreditEventAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "enterprise",
         "effective_date",
@@ -161,7 +161,7 @@ class CreditEventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         "reason",
         "regime",
         "to_rating",
-        "enterprise__district",
+        "district",
         "enterprise__local_customs",
     ]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
@@ -182,13 +182,6 @@ class CreditEventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
         "source_key",
     ]
     fields = list(readonly_fields)
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(enterprise__in=Enterprise.objects.visible_to(request.user).values("pk"))
-        )
 
     def has_add_permission(self, request):
         return request.user.has_perm("credit.add_creditevent")
@@ -277,9 +270,9 @@ class LatestOnlyFilter(admin.SimpleListFilter):
 
 
 @admin.register(SelfExamination)
-class SelfExaminationAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+class SelfExaminationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["enterprise", "submitted_at", "submitted_by", "gap_count"]
-    list_filter = [LatestOnlyFilter, "enterprise__district", "enterprise__local_customs"]
+    list_filter = [LatestOnlyFilter, "district", "enterprise__local_customs"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]
     list_select_related = ["enterprise", "submitted_by"]
     show_full_result_count = False
@@ -289,12 +282,7 @@ class SelfExaminationAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         gaps = Q(answers__judgement__in=[Judgement.NOT_MET, Judgement.BASICALLY_MET])
-        return (
-            super()
-            .get_queryset(request)
-            .filter(enterprise__in=Enterprise.objects.visible_to(request.user).values("pk"))
-            .annotate(gaps=Count("answers", filter=gaps))
-        )
+        return super().get_queryset(request).annotate(gaps=Count("answers", filter=gaps))
 
     @admin.display(description=_("gaps"), ordering="gaps")
     def gap_count(self, obj):

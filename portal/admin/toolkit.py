@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from portal.exceptions import DomainError
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-    from django.http import HttpRequest
+    pass
 
 CONFIRM_TEMPLATE = "admin/guanqi/confirm_action.html"
 MAX_SELECTION = 100
@@ -140,17 +139,23 @@ def bulk_action_with_form(
     )
 
 
-class ScopedHistoryAdminMixin:
-    """simple-history's admin, but scoped and read-only.
+class ScopedAdminMixin:
+    """The one admin scope (``portal.scoping``): every changelist, change page by id, history page,
+    autocomplete, action and foreign-key choice shows only what ``visible_to(request.user)`` allows, so
+    an officer of another district gets a 404 when guessing ids.
 
-    The history pages answer only for objects in ``get_queryset`` (an officer of another district gets a
-    404 by guessing ids), and a past version is shown, never reverted: a revert would bypass the
-    services (e.g. bring a disqualified coordinator back to active).
+    simple-history's pages are read-only here: a past version is shown, never reverted (a revert would
+    bypass the services, e.g. bring a disqualified coordinator back to active).
     """
 
-    if TYPE_CHECKING:  # provided by the ModelAdmin this is mixed into
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
 
-        def get_queryset(self, request: HttpRequest) -> QuerySet: ...
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if "queryset" not in kwargs and hasattr(manager, "visible_to"):
+            kwargs["queryset"] = manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -164,7 +169,7 @@ class ScopedHistoryAdminMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         from django.core.exceptions import PermissionDenied
@@ -172,7 +177,7 @@ class ScopedHistoryAdminMixin:
         self._in_scope_or_404(request, object_id)
         if request.method == "POST":
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
 
 
 class ReadOnlyInline:
