@@ -10,12 +10,13 @@ STAMP := $(VENV)/.installed
 SERVICES_ENV = $(shell scripts/services.sh env | sed 's/^/export /;s/$$/;/')
 DEV_ENV = export DEBUG=$${DEBUG:-1}; export SECRET_KEY=$${SECRET_KEY:-dev-insecure-key-for-local-use-only-0123456789abcdef};
 
-.PHONY: help run test lint format messages services stop-services bench clean
+.PHONY: help run test lint format messages services stop-services reset-db bench clean
 
 help:
 	@echo "make run    install, migrate, load demo data, start web + Celery worker + beat"
 	@echo "make test   install, start Postgres + Redis if needed, run the whole suite"
-	@echo "make lint   ruff + mypy"
+	@echo "make lint   ruff + mypy + the import-layer contract"
+	@echo "make reset-db  rebuild the database (drops its data) and load the demo again"
 	@echo "make bench  scale benchmark (prints its figures)"
 
 # requirements.lock pins every package (and its dependencies) that pyproject.toml declares; `make lock`
@@ -37,6 +38,12 @@ stop-services:
 
 run: services
 	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py compilemessages -v0 --ignore=.venv
+	@# A database built by an older layout of Guanqi: the project-local demo database is rebuilt at
+	@# once; a database the operator configured (DATABASE_URL) is never dropped without `make reset-db`.
+	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py check_schema >/dev/null || { \
+		$(if $(DATABASE_URL),exit 1;,) \
+		echo "[run] the local database was built by an older layout of Guanqi: rebuilding it"; \
+		$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py reset_schema --no-input; }
 	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py migrate --no-input -v0
 	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py load_demo
 	@$(SERVICES_ENV) $(DEV_ENV) exec scripts/run.sh
@@ -51,7 +58,14 @@ test: services
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@$(DEV_ENV) $(VENV)/bin/lint-imports
 	@$(SERVICES_ENV) $(DEV_ENV) $(VENV)/bin/mypy .
+
+# Drops every table of the database (the local one, or DATABASE_URL's) and rebuilds it with the demo.
+reset-db: services
+	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py reset_schema $(if $(CONFIRM),--no-input,)
+	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py migrate --no-input -v0
+	@$(SERVICES_ENV) $(DEV_ENV) $(PY) manage.py load_demo
 
 format: venv
 	$(VENV)/bin/ruff format .

@@ -227,7 +227,7 @@ class CoordinationRequest(EnterpriseOwned):
         help_text=_("The appeal this request became, if any."),
     )
 
-    objects = CoordinationRequestQuerySet.as_manager()
+    objects = CoordinationRequestQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than EnterpriseOwned's
 
     @classmethod
     def scope_extra(cls, scope: Scope, prefix: str = "") -> Q | None:

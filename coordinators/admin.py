@@ -322,7 +322,7 @@ class DisqualificationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelA
 # --- The enterprise admin's coordinator parts (added to enterprises' admin, see extend_admin) ----------
 
 
-class PairAssignmentInline(ReadOnlyInline, admin.TabularInline):
+class EnterprisePairInline(ReadOnlyInline, admin.TabularInline):
     model = PairAssignment
     readonly_fields = [
         "coordinator_a",
@@ -342,7 +342,7 @@ class PairAssignmentInline(ReadOnlyInline, admin.TabularInline):
         )
 
 
-class RecusalInline(ReadOnlyInline, admin.TabularInline):
+class EnterpriseRecusalInline(ReadOnlyInline, admin.TabularInline):
     model = Recusal
     readonly_fields = ["coordinator", "reason", "reason_text", "declared_at", "declared_by"]
     fields = list(readonly_fields)
@@ -555,6 +555,6 @@ class EnterprisePairActions:
 extend_admin(
     Enterprise,
     mixin=EnterprisePairActions,
-    inlines=[PairAssignmentInline, RecusalInline],
+    inlines=[EnterprisePairInline, EnterpriseRecusalInline],
     list_filter=[PairStatusFilter],
 )

@@ -132,7 +132,7 @@ class PairAssignment(EnterpriseOwned):
         verbose_name=_("ended by"),
     )
 
-    objects = PairAssignmentQuerySet.as_manager()
+    objects = PairAssignmentQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than EnterpriseOwned's
 
     class Meta:
         verbose_name = _("pair assignment")

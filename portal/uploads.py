@@ -18,6 +18,7 @@ import os
 import uuid
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
@@ -73,7 +74,7 @@ class AttachmentError(DomainError):
 
 @dataclass
 class CheckedFile:
-    upload: object
+    upload: Any  # the uploaded file (Django's UploadedFile, or any file-like object with a name)
     original_name: str
     extension: str
     content_type: str
