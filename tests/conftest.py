@@ -90,6 +90,23 @@ def celery_worker_session(django_db_blocker):
 
 
 @pytest.fixture
+def world(db):
+    """The customs world of tests/world.py; each part is built when a test first asks for it."""
+    from tests.world import World
+
+    return World()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Every test stores its uploads in a directory of its own, never in var/media: the private storage
+    (portal.uploads.PrivateStorage) reads MEDIA_ROOT when it stores or opens a file."""
+    media = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = str(media)
+    return media
+
+
+@pytest.fixture
 def login(client):
     def do_login(user):
         client.force_login(user)

@@ -26,8 +26,7 @@ def login(client, user):
     return client
 
 
-def test_enterprise_files_and_lists_its_requests(client, s, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_enterprise_files_and_lists_its_requests(client, s):
     login(client, s.staff)
     response = client.post(
         "/api/requests/",

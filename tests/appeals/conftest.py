@@ -40,13 +40,7 @@ class AppealWorld:
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def world(db, media):
+def world(db):
     enterprise, coordinator, partner = paired_enterprise()
     office = enterprise.local_customs
     leader = customs_user(Role.CUSTOMS_OFFICER, office)

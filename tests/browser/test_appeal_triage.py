@@ -23,8 +23,7 @@ def sign_in(page, base_url, username):
     page.wait_for_load_state()
 
 
-def test_an_officer_triages_an_appeal_end_to_end(page, live_server, artifacts, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_an_officer_triages_an_appeal_end_to_end(page, live_server, artifacts):
     enterprise, *_ = paired_enterprise()
     contact = member(enterprise, username="appeal-contact")
     officer = customs_user(Role.CUSTOMS_OFFICER, enterprise.local_customs, username="appeal-officer")

@@ -17,8 +17,7 @@ def sign_out(page):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_request_journey(page, live_server, artifacts, settings, tmp_path, language):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_request_journey(page, live_server, artifacts, tmp_path, language):
     s = make_setup()
     base = live_server.url
     attachment = tmp_path / "invoice.pdf"
@@ -73,8 +72,7 @@ def test_request_journey(page, live_server, artifacts, settings, tmp_path, langu
     assert request.status == RequestStatus.CLOSED and request.rating == 5
 
 
-def test_the_request_page_works_on_a_phone_sized_screen(page, live_server, artifacts, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_the_request_page_works_on_a_phone_sized_screen(page, live_server, artifacts):
     from tests.coordinators.requests_helpers import file_one
 
     s = make_setup()

@@ -16,11 +16,6 @@ from tests.factories import CoordinatorFactory, LocalCustomsFactory, customs_use
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-
-
 @pytest.fixture
 def two():
     a = make_setup()

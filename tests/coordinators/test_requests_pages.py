@@ -158,8 +158,7 @@ def test_request_page_in_both_languages(client, s, language):
     assert f'lang="{language}"' in page and 'data-testid="sla"' in page
 
 
-def test_filing_through_the_page(client, s, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_filing_through_the_page(client, s):
     from tests.coordinators.requests_helpers import pdf
 
     client.force_login(s.staff)

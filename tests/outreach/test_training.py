@@ -335,10 +335,7 @@ def test_material_with_a_forbidden_extension_is_refused(officer, office):
         )
 
 
-def test_material_downloadable_by_attendees_after_the_session_only(
-    login, officer, office, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
+def test_material_downloadable_by_attendees_after_the_session_only(login, officer, office):
     enterprise = rated_enterprise(local_customs=office)
     head = member(enterprise)
     absent_enterprise = rated_enterprise(local_customs=office)
