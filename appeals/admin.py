@@ -1,4 +1,4 @@
-"""Appeal triage in the admin for customs officers (STYLE.md rule 8).
+"""Appeal triage in the admin for customs officers.
 
 The changelist is scoped by ``Appeal.objects.visible_to`` (the integrity channel stays with the
 Management Department; a guessed id of an appeal one may not see redirects like a missing one). The

@@ -1,5 +1,5 @@
 """Appeals: an enterprise contests a customs decision or complains about a coordinator's conduct
-(DOMAIN.md, "The seven services": 2. hearing and reporting reasonable appeals; "Coordinators":
+(docs/DOMAIN.md, "The seven services": 2. hearing and reporting reasonable appeals; "Coordinators":
 disqualification grounds).
 
 DOMAIN notes (our readings, tested in tests/appeals/):

@@ -1,4 +1,4 @@
-"""Admin for coordination requests (STYLE.md rule 8).
+"""Admin for coordination requests.
 
 Requests, their threads, transitions, transfers and site visits are written by the services through
 the portal pages and the API; here customs staff look them up (scoped by ``visible_to``) with the

@@ -1,5 +1,5 @@
 """Published answers: resolved requests published as questions and answers for all enterprises, with
-the enterprise's identity removed (DOMAIN.md, "Service practice": handling published regularly).
+the enterprise's identity removed (docs/DOMAIN.md, "Service practice": handling published regularly).
 
 Search uses ``icontains`` on ``search_text`` (title + question + answer) backed by a GIN trigram index,
 which finds Chinese substrings such as “退税” (Chinese has no spaces, so word-based trigram similarity

@@ -1,8 +1,8 @@
 """Coordination requests: what an enterprise asks its coordinators, and everything that happens to it
-(DOMAIN.md, "The seven services", "Service practice", first-consulting responsibility).
+(docs/DOMAIN.md, "The seven services", "Service practice", first-consulting responsibility).
 
 DOMAIN notes:
-- ``status`` is written only by ``coordinators.requests.states.transition`` (one table of allowed
+- ``status`` is written only by ``coordination.states.transition`` (one table of allowed
   transitions); every change is an append-only ``RequestTransition`` row.
 - First-consulting responsibility: ``first_office`` is the local customs first asked and never changes;
   ``responsible_office`` stays the first office while a transfer is pending (``pending_office`` /
@@ -36,7 +36,7 @@ from portal.uploads import PrivateFile
 
 
 class ServiceType(models.TextChoices):
-    """The seven services a coordinator provides (DOMAIN.md)."""
+    """The seven services a coordinator provides (docs/DOMAIN.md)."""
 
     CONSULTING = "consulting", _("Consulting on customs policies, laws and regulations")
     APPEALS = "appeals", _("Hearing and reporting reasonable appeals")
@@ -583,7 +583,7 @@ class RequestTransfer(DecisionRecord):
 
 
 class SiteVisit(EnterpriseOwned):
-    """A visit to the enterprise's premises, always by two distinct coordinators (DOMAIN.md)."""
+    """A visit to the enterprise's premises, always by two distinct coordinators (docs/DOMAIN.md)."""
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")

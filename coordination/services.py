@@ -1,4 +1,4 @@
-"""Every write to coordination requests (STYLE.md rule 3): keyword-only arguments, one transaction,
+"""Every write to coordination requests: keyword-only arguments, one transaction,
 ``DomainError`` subclasses with translatable messages. Views, the API, the admin and Celery tasks call
 these functions; statuses change only through ``states.transition``.
 """

@@ -1,5 +1,5 @@
 """The state machine of coordination requests: ONE table of allowed transitions and ONE function that
-applies them (STYLE.md rule 6). No other code assigns ``CoordinationRequest.status``.
+applies them. No other code assigns ``CoordinationRequest.status``.
 
 submitted → accepted → in progress ⇄ awaiting enterprise → resolved → closed; rejected; withdrawn;
 transferred (pending acceptance by the receiving office; first-consulting responsibility).
@@ -35,7 +35,7 @@ class Action:
     name: str
     sources: frozenset[str]
     target: str
-    side: str  # who may take it: see coordinators.requests.access
+    side: str  # who may take it: see coordination.access
     label: StrOrPromise
     needs_note: bool = False
 

@@ -1,4 +1,4 @@
-"""Admin for coordinators, pairs, recusals and disqualifications (DOMAIN.md, "Coordinators").
+"""Admin for coordinators, pairs, recusals and disqualifications (docs/DOMAIN.md, "Coordinators").
 
 Pairs, recusals and disqualifications are history: listed and viewed here, created only by the
 services (the enterprise page's "assign pair" and "record recusal" actions, the coordinator page's

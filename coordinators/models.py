@@ -1,4 +1,4 @@
-"""Coordinators, their pair assignments, recusals and disqualifications (DOMAIN.md, "Coordinators").
+"""Coordinators, their pair assignments, recusals and disqualifications (docs/DOMAIN.md, "Coordinators").
 
 DOMAIN notes:
 - A coordinator is *assignable* on a date when active (not disqualified) and the qualification is valid
@@ -213,7 +213,7 @@ class Recusal(EnterpriseOwned):
 
 
 class DisqualificationGround(models.TextChoices):
-    """The seven grounds of DOMAIN.md, "Coordinators"."""
+    """The seven grounds of docs/DOMAIN.md, "Coordinators"."""
 
     VIOLATION = "violation", _("(1) Violation of law or discipline")
     ILLEGITIMATE_INTERESTS = "illegitimate_interests", _("(2) Seeking illegitimate interests")

@@ -1,5 +1,5 @@
 """Coordinator services: pair assignment and suggestion, recusal, disqualification
-(DOMAIN.md, "Coordinators"). Views, admin actions, the API and Celery tasks call these functions.
+(docs/DOMAIN.md, "Coordinators"). Views, admin actions, the API and Celery tasks call these functions.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Credit: regimes versioned by date, ratings, credit events, the abnormal business list and
-self-examination against the certification standard (DOMAIN.md, "Enterprises and their credit").
+self-examination against the certification standard (docs/DOMAIN.md, "Enterprises and their credit").
 
 DOMAIN notes:
 - The regime is data. ``CreditRegime.in_force_on(date)`` picks the regime whose ``effective_from`` is
@@ -341,9 +341,9 @@ class SelfExaminationAnswer(models.Model):
         return self.judgement in (Judgement.NOT_MET, Judgement.BASICALLY_MET)
 
 
-# --- Jobs and the enterprise's own credit duties (issue 5: abnormal list, annual reports, ---------------
-# --- re-certification reminders, credit repair). Rules live in credit/abnormal.py, annual_reports.py, --
-# --- jobs.py and repair.py; these tables make every job idempotent by a unique constraint. -------------
+# --- The enterprise's own credit duties and the daily jobs (abnormal list, annual reports, re-certification
+# --- reminders, credit repair). Rules live in credit/services/; these tables make every job idempotent by a
+# --- unique constraint. -----------------------------------------------------------------------------
 
 
 class AbnormalListIdentification(models.Model):

@@ -1,4 +1,4 @@
-"""Reads of enterprise data for pages (scoping itself lives in enterprises.permissions)."""
+"""Reads of enterprise data for pages (scoping itself lives in enterprises.scoping)."""
 
 from __future__ import annotations
 

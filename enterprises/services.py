@@ -108,7 +108,7 @@ def designate_contact_person(
 ) -> Membership:
     """Make ``user`` the enterprise's one contact person; the previous one is ended (history kept).
 
-    The contact person must be a senior executive in charge of customs affairs (DOMAIN.md).
+    The contact person must be a senior executive in charge of customs affairs (docs/DOMAIN.md).
     """
     if not position.strip():
         raise DomainError(

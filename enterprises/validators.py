@@ -1,4 +1,4 @@
-"""Validators for the enterprise identifiers (DOMAIN.md: USCC with check character, customs code)."""
+"""Validators for the enterprise identifiers (docs/DOMAIN.md: USCC with check character, customs code)."""
 
 import re
 

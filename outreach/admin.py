@@ -1,5 +1,5 @@
 """Admin for announcements and training sessions (a product surface for customs staff: scoped to the
-staff member's district, writes through ``enterprises.outreach``)."""
+staff member's district, writes through ``outreach.services``)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _

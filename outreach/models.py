@@ -1,5 +1,5 @@
 """Outreach to enterprises: training and compliance education, policy announcements, calendar feeds
-(DOMAIN.md, "Service practice": training / compliance education, announcements reaching enterprises'
+(docs/DOMAIN.md, "Service practice": training / compliance education, announcements reaching enterprises'
 heads first, the warning that customs services are free).
 
 DOMAIN notes (our readings):

@@ -1,5 +1,5 @@
 """Outreach services and selectors: training and compliance education, announcements, calendar feeds
-(DOMAIN.md, "Service practice"; the readings are in ``enterprises/models/outreach.py``).
+(docs/DOMAIN.md, "Service practice"; the readings are in ``outreach/models.py``).
 
 Writes are the keyword-only functions below (one home per rule: capacity, who may register, who may
 download a material, who counts as having attended); reads are the ``*_visible_to``/report selectors.

@@ -1,4 +1,4 @@
-"""Pages for announcements, training and calendar feeds. Thin: forms check shape, ``enterprises.outreach``
+"""Pages for announcements, training and calendar feeds. Thin: forms check shape, ``outreach.services``
 checks meaning and access; a DomainError becomes a form error or a flash message."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Users and the customs organisation (DOMAIN.md, "Organisation"), plus what every app shares:
+"""Users and the customs organisation (docs/DOMAIN.md, "Organisation"), plus what every app shares:
 in-app notifications and the task outbox.
 
 GAC → customs district → local customs office; a district also has departments, one of which is the

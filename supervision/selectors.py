@@ -1,4 +1,4 @@
-"""The Management Department's workload dashboard: selectors and aggregates (DOMAIN.md, "Organisation":
+"""The Management Department's workload dashboard: selectors and aggregates (docs/DOMAIN.md, "Organisation":
 the Management Department supervises the coordinators; the local customs carry the work out).
 
 Who sees what (one rule, :func:`scope_for`):
@@ -292,7 +292,7 @@ def _request_metrics(scope: DashboardScope) -> dict:
 
 def with_overdue_counts(queryset: QuerySet, scope: DashboardScope) -> QuerySet:
     """Exact overdue counts (first response, resolution) of requests filed in the period, from
-    ``coordinators.requests.selectors.overdue_counts_by_coordinator`` (one aggregate over a join)."""
+    ``coordination.selectors.overdue_counts_by_coordinator`` (one aggregate over a join)."""
     return overdue_counts_by_coordinator(coordinators=queryset, filed_from=scope.since.date())
 
 

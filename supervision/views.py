@@ -1,4 +1,4 @@
-"""The workload dashboard pages (thin: ``coordinators.dashboard`` holds the scope rule and every figure)."""
+"""The workload dashboard pages (thin: ``supervision.selectors`` holds the scope rule and every figure)."""
 
 from __future__ import annotations
 

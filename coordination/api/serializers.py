@@ -1,4 +1,4 @@
-"""API serializers for coordination requests: shape only (STYLE.md rule 1); meaning is checked by the
+"""API serializers for coordination requests: shape only; meaning is checked by the
 services. Output serializers never include internal notes for enterprise users (the selectors filter)."""
 
 from __future__ import annotations

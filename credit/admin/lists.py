@@ -1,7 +1,7 @@
 """Admin for the abnormal list, annual reports, re-certification reminders and credit repair.
 
-Every change is an action with a confirmation page that calls the service (credit.abnormal,
-credit.annual_reports, credit.repair); nothing is deleted. Lists are scoped to the enterprises the
+Every change is an action with a confirmation page that calls the service (credit.services.abnormal_list,
+credit.services.annual_reports, credit.services.repair); nothing is deleted. Lists are scoped to the enterprises the
 officer may see and built for large tables (no full counts, related rows joined).
 """
 
@@ -354,7 +354,7 @@ class RepairApplicationAdmin(ScopedRecordAdmin):
 
 @admin.register(UntrustworthyFinding)
 class UntrustworthyFindingAdmin(ScopedRecordAdmin):
-    """The cause of a finding of untrustworthiness: decides the repair wait (credit.repair)."""
+    """The cause of a finding of untrustworthiness: decides the repair wait (credit.services.repair)."""
 
     list_display = ["event", "cause", "recorded_by", "recorded_at"]
     list_filter = ["cause"]

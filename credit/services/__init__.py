@@ -1,4 +1,4 @@
-"""Credit services: the only place an enterprise's rating changes (DOMAIN.md, "Enterprises and their
+"""Credit services: the only place an enterprise's rating changes (docs/DOMAIN.md, "Enterprises and their
 credit").
 
 DOMAIN notes (our readings, tested in tests/credit/):

@@ -1,4 +1,4 @@
-"""The abnormal business list (DOMAIN.md, "Abnormal business list").
+"""The abnormal business list (docs/DOMAIN.md, "Abnormal business list").
 
 DOMAIN notes (our readings, tested in tests/credit/test_abnormal*.py):
 - An enterprise has at most one open entry (database constraint). Leaving the list needs the cure

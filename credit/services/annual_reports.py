@@ -1,10 +1,10 @@
-"""Annual credit reports (DOMAIN.md, "Abnormal business list": the annual report is due between
+"""Annual credit reports (docs/DOMAIN.md, "Abnormal business list": the annual report is due between
 1 January and 30 June each year under Decree 237; the ANNUAL_REPORT_DEADLINE tunable).
 
 DOMAIN note (our reading, protects the enterprise; tested in tests/credit/test_annual_reports.py):
 missing the deadline does not put an enterprise on the abnormal list by itself. The daily job only
 records it as a *candidate* (``AnnualReportCandidate``, one per enterprise and year); an officer
-confirms in the admin (then ``credit.abnormal.list_enterprise`` lists it) or dismisses with a note.
+confirms in the admin (then ``credit.services.abnormal_list.list_enterprise`` lists it) or dismisses with a note.
 A report that arrives before the officer decides makes confirmation impossible: dismiss instead.
 Enterprises registered after the deadline (no credit event and no record before it), and those
 already listed, are not candidates.

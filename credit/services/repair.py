@@ -1,4 +1,4 @@
-"""Credit repair (DOMAIN.md, "Credit repair", Decree 251): an untrustworthy enterprise may apply after
+"""Credit repair (docs/DOMAIN.md, "Credit repair", Decree 251): an untrustworthy enterprise may apply after
 ``repair_wait_months_serious`` (smuggling or obstruction: 12) or ``repair_wait_months_minor`` (violation
 count or fines: 6) months; customs repairs automatically after ``auto_repair_clean_years`` (2) clean
 years. Every number is a field of the regime in force on the day the question is asked.

@@ -1,4 +1,4 @@
-"""Self-examination against the AEO certification standard (DOMAIN.md: "AEO enterprises should
+"""Self-examination against the AEO certification standard (docs/DOMAIN.md: "AEO enterprises should
 self-examine (internal audit) against the certification standards").
 
 Rules (our readings where marked):

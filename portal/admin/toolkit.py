@@ -1,4 +1,4 @@
-"""Shared pieces of the admin's actions with a confirmation page (STYLE.md rule 8).
+"""Shared pieces of the admin's actions with a confirmation page.
 
 An action first renders an intermediate page (a form, or a summary to confirm); the page posts back to
 the changelist with the same action and selection plus ``apply``. Only then is the service called; a
