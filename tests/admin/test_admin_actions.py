@@ -37,10 +37,10 @@ def _messages(response):
 
 
 def test_assign_pair_shows_the_suggestion_then_assigns_the_officers_pick(client, world):
-    enterprise = world.enterprise()
-    low_1, low_2 = world.coordinator(), world.coordinator()
-    busy_1, busy_2 = world.coordinator(), world.coordinator()
-    world.paired_enterprise(busy_1, busy_2)
+    enterprise = world.new_enterprise()
+    low_1, low_2 = world.new_coordinator(), world.new_coordinator()
+    busy_1, busy_2 = world.new_coordinator(), world.new_coordinator()
+    world.new_paired_enterprise(busy_1, busy_2)
     client.force_login(world.officer)
     page = _action(client, ENTERPRISES, "assign_suggested_pair", [enterprise])
     assert page.status_code == 200
@@ -62,9 +62,9 @@ def test_assign_pair_shows_the_suggestion_then_assigns_the_officers_pick(client,
 
 
 def test_assign_pair_for_several_enterprises_assigns_each_suggestion(client, world):
-    first, second = world.enterprise(), world.enterprise()
+    first, second = world.new_enterprise(), world.new_enterprise()
     for _ in range(4):
-        world.coordinator()
+        world.new_coordinator()
     client.force_login(world.officer)
     page = _action(client, ENTERPRISES, "assign_suggested_pair", [first, second])
     assert page.status_code == 200 and len(page.context["rows"]) == 2
@@ -73,8 +73,8 @@ def test_assign_pair_for_several_enterprises_assigns_each_suggestion(client, wor
 
 
 def test_assign_pair_refusal_is_shown_on_the_page_not_a_500(client, world):
-    regular = world.enterprise("regular")
-    a, b = world.coordinator(), world.coordinator()
+    regular = world.new_enterprise("regular")
+    a, b = world.new_coordinator(), world.new_coordinator()
     client.force_login(world.officer)
     response = _action(
         client, ENTERPRISES, "assign_suggested_pair", [regular], apply="yes", first=a.pk, second=b.pk
@@ -85,9 +85,11 @@ def test_assign_pair_refusal_is_shown_on_the_page_not_a_500(client, world):
 
 
 def test_assign_pair_offers_only_assignable_coordinators(client, world):
-    enterprise = world.enterprise()
-    a, b = world.coordinator(), world.coordinator()
-    lapsed = world.coordinator(qualification_valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    enterprise = world.new_enterprise()
+    a, b = world.new_coordinator(), world.new_coordinator()
+    lapsed = world.new_coordinator(
+        qualification_valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
     client.force_login(world.officer)
     response = _action(
         client, ENTERPRISES, "assign_suggested_pair", [enterprise], apply="yes", first=a.pk, second=lapsed.pk
@@ -102,9 +104,9 @@ def test_assign_pair_offers_only_assignable_coordinators(client, world):
 
 
 def test_record_recusal_through_the_confirmation_page_replaces_the_coordinator(client, world):
-    a, b = world.coordinator(), world.coordinator()
-    enterprise = world.paired_enterprise(a, b)
-    substitute = world.coordinator()
+    a, b = world.new_coordinator(), world.new_coordinator()
+    enterprise = world.new_paired_enterprise(a, b)
+    substitute = world.new_coordinator()
     client.force_login(world.officer)
     page = _action(client, ENTERPRISES, "record_recusal", [enterprise])
     assert page.status_code == 200 and "form" in page.context
@@ -126,8 +128,8 @@ def test_record_recusal_through_the_confirmation_page_replaces_the_coordinator(c
 
 
 def test_record_recusal_refusal_is_a_form_error(client, world):
-    enterprise = world.enterprise()
-    a = world.coordinator()
+    enterprise = world.new_enterprise()
+    a = world.new_coordinator()
     client.force_login(world.officer)
     response = _action(
         client,
@@ -147,9 +149,9 @@ def test_record_recusal_refusal_is_a_form_error(client, world):
 
 
 def test_manager_disqualifies_with_a_ground_and_sees_the_enterprises_needing_a_pair(client, world):
-    a, b = world.coordinator(), world.coordinator()
-    first = world.paired_enterprise(a, b)
-    second = world.paired_enterprise(a, world.coordinator())
+    a, b = world.new_coordinator(), world.new_coordinator()
+    first = world.new_paired_enterprise(a, b)
+    second = world.new_paired_enterprise(a, world.new_coordinator())
     client.force_login(world.manager)
     url = "admin:coordinators_coordinator_changelist"
     page = _action(client, url, "disqualify", [a])
@@ -173,7 +175,7 @@ def test_manager_disqualifies_with_a_ground_and_sees_the_enterprises_needing_a_p
 
 
 def test_officer_cannot_run_the_disqualify_action(client, world):
-    a = world.coordinator()
+    a = world.new_coordinator()
     client.force_login(world.officer)
     response = _action(
         client,
@@ -190,7 +192,7 @@ def test_officer_cannot_run_the_disqualify_action(client, world):
 
 
 def test_disqualify_refusal_is_shown_not_a_500(client, world):
-    a = world.coordinator()
+    a = world.new_coordinator()
     client.force_login(world.manager)
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     response = _action(
@@ -212,7 +214,7 @@ def test_disqualify_refusal_is_shown_not_a_500(client, world):
 
 
 def _pending_change(world, **values):
-    enterprise = world.enterprise(phone="010-1")
+    enterprise = world.new_enterprise(phone="010-1")
     return services.submit_registration_change(
         enterprise=enterprise, submitted_by=member(enterprise), new_values=values or {"phone": "010-2"}
     )
@@ -254,7 +256,7 @@ def test_registration_change_detail_shows_before_after(client, world):
 
 
 def test_credit_event_form_records_through_the_service(client, world):
-    enterprise = world.enterprise("regular")
+    enterprise = world.new_enterprise("regular")
     client.force_login(world.officer)
     url = reverse("admin:credit_creditevent_add")
     assert client.get(url, {"enterprise": enterprise.pk}).status_code == 200
@@ -275,7 +277,7 @@ def test_credit_event_form_records_through_the_service(client, world):
 
 
 def test_credit_event_form_shows_a_refused_raise(client, world):
-    enterprise = world.enterprise("regular")
+    enterprise = world.new_enterprise("regular")
     AbnormalListEntry.objects.create(
         enterprise=enterprise,
         reason="annual_report",
@@ -299,7 +301,7 @@ def test_credit_event_form_shows_a_refused_raise(client, world):
 
 
 def test_credit_event_form_refuses_an_enterprise_of_another_district(client, world):
-    foreign = world.enterprise("regular", office=world.foreign_office)
+    foreign = world.new_enterprise("regular", office=world.foreign_office)
     client.force_login(world.officer)
     target = CreditRating.objects.get(regime__code="decree-282", code="advanced_certified")
     response = client.post(
@@ -315,7 +317,7 @@ def test_credit_event_form_refuses_an_enterprise_of_another_district(client, wor
 
 
 def test_credit_events_cannot_be_changed_or_deleted(client, world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     event = CreditEvent.objects.get(enterprise=enterprise)
     client.force_login(world.manager)
     assert client.get(reverse("admin:credit_creditevent_delete", args=[event.pk])).status_code == 403

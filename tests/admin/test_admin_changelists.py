@@ -17,12 +17,12 @@ def _count_queries(client, url, django_assert_max_num_queries, limit=40):
 
 def _grow_enterprises(world, n):
     for _ in range(n):
-        world.enterprise()
+        world.new_enterprise()
 
 
 def _grow_coordinators(world, n):
     for _ in range(n // 2):
-        world.paired_enterprise(world.coordinator(), world.coordinator())
+        world.new_paired_enterprise(world.new_coordinator(), world.new_coordinator())
 
 
 @pytest.mark.parametrize(
@@ -62,14 +62,14 @@ def test_changelist_query_count_is_the_same_for_3_and_30_rows(
     ],
 )
 def test_officer_opens_every_core_list(client, world, url_name):
-    world.paired_enterprise()
+    world.new_paired_enterprise()
     client.force_login(world.officer)
     assert client.get(reverse(url_name)).status_code == 200
 
 
 def test_officer_sees_only_the_enterprises_of_their_district(client, world):
-    home = world.enterprise()
-    foreign = world.enterprise(office=world.foreign_office)
+    home = world.new_enterprise()
+    foreign = world.new_enterprise(office=world.foreign_office)
     client.force_login(world.officer)
     response = client.get(reverse("admin:enterprises_enterprise_changelist"))
     shown = {obj.pk for obj in response.context["cl"].result_list}
@@ -78,8 +78,8 @@ def test_officer_sees_only_the_enterprises_of_their_district(client, world):
 
 
 def test_enterprise_search_finds_by_uscc_customs_code_and_name(client, world):
-    target = world.enterprise(name_zh="检索目标有限公司")
-    world.enterprise()
+    target = world.new_enterprise(name_zh="检索目标有限公司")
+    world.new_enterprise()
     client.force_login(world.officer)
     url = reverse("admin:enterprises_enterprise_changelist")
     for term in (target.uscc, target.customs_code, "检索目标"):
@@ -88,9 +88,9 @@ def test_enterprise_search_finds_by_uscc_customs_code_and_name(client, world):
 
 
 def test_needs_a_pair_filter_lists_aeo_enterprises_without_a_pair(client, world):
-    paired = world.paired_enterprise()
-    unpaired = world.enterprise()
-    world.enterprise("regular")
+    paired = world.new_paired_enterprise()
+    unpaired = world.new_enterprise()
+    world.new_enterprise("regular")
     client.force_login(world.officer)
     result = (
         client.get(reverse("admin:enterprises_enterprise_changelist"), {"pair": "needed"})
@@ -102,7 +102,7 @@ def test_needs_a_pair_filter_lists_aeo_enterprises_without_a_pair(client, world)
 
 
 def test_enterprise_page_shows_history_inlines_read_only(client, world):
-    enterprise = world.paired_enterprise()
+    enterprise = world.new_paired_enterprise()
     client.force_login(world.officer)
     response = client.get(reverse("admin:enterprises_enterprise_change", args=[enterprise.pk]))
     assert response.status_code == 200
@@ -113,10 +113,10 @@ def test_enterprise_page_shows_history_inlines_read_only(client, world):
 
 
 def test_history_page_of_another_districts_enterprise_is_404(client, world):
-    foreign = world.enterprise(office=world.foreign_office)
+    foreign = world.new_enterprise(office=world.foreign_office)
     client.force_login(world.officer)
     assert client.get(reverse("admin:enterprises_enterprise_history", args=[foreign.pk])).status_code == 404
-    home = world.enterprise()
+    home = world.new_enterprise()
     assert client.get(reverse("admin:enterprises_enterprise_history", args=[home.pk])).status_code == 200
 
 

@@ -10,15 +10,7 @@ from coordinators import services
 from coordinators.models import Coordinator, DisqualificationGround, PairAssignment
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.roles import Role
-from tests.enterprises.world import (
-    make_world,
-)
 from tests.factories import UserFactory, customs_user
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def _disqualify(coordinator, by, ground=DisqualificationGround.NEGLECT_OR_DELAY, **kwargs):
@@ -37,7 +29,7 @@ def test_there_are_seven_grounds():
 
 @pytest.mark.parametrize("ground", DisqualificationGround.values)
 def test_each_ground_disqualifies(world, ground):
-    coordinator = world.coordinator()
+    coordinator = world.new_coordinator()
     decision = _disqualify(coordinator, world.manager, ground=ground)
     coordinator.refresh_from_db()
     assert coordinator.status == Coordinator.Status.DISQUALIFIED and decision.ground == ground
@@ -45,30 +37,30 @@ def test_each_ground_disqualifies(world, ground):
 
 def test_an_unknown_ground_is_refused(world):
     with pytest.raises(DomainError):
-        _disqualify(world.coordinator(), world.manager, ground="dislike")
+        _disqualify(world.new_coordinator(), world.manager, ground="dislike")
 
 
 def test_only_a_manager_disqualifies(world):
     with pytest.raises(PermissionDeniedError):
-        _disqualify(world.coordinator(), world.officer)
+        _disqualify(world.new_coordinator(), world.officer)
 
 
 def test_administrator_may_disqualify(world):
     admin = UserFactory(roles=[Role.ADMINISTRATOR])
-    _disqualify(world.coordinator(), admin)
+    _disqualify(world.new_coordinator(), admin)
 
 
 def test_manager_of_another_district_cannot_disqualify(world):
     foreign_manager = customs_user(Role.MANAGER, world.foreign_office)
     with pytest.raises(PermissionDeniedError):
-        _disqualify(world.coordinator(), foreign_manager)
+        _disqualify(world.new_coordinator(), foreign_manager)
 
 
 def test_disqualification_ends_all_assignments_and_lists_the_enterprises(world):
-    a, b, c = world.coordinator(), world.coordinator(), world.coordinator()
-    first = world.paired_enterprise(a, b)
-    second = world.paired_enterprise(a, c)
-    untouched = world.paired_enterprise(b, c)
+    a, b, c = world.new_coordinator(), world.new_coordinator(), world.new_coordinator()
+    first = world.new_paired_enterprise(a, b)
+    second = world.new_paired_enterprise(a, c)
+    untouched = world.new_paired_enterprise(b, c)
     decision = _disqualify(a, world.manager)
     assert not PairAssignment.objects.active().of_coordinator(a).exists()
     assert set(decision.enterprises_needing_pair.all()) == {first, second}
@@ -78,23 +70,25 @@ def test_disqualification_ends_all_assignments_and_lists_the_enterprises(world):
 
 
 def test_disqualified_coordinator_is_no_longer_suggested(world):
-    a, b, c = world.coordinator(), world.coordinator(), world.coordinator()
+    a, b, c = world.new_coordinator(), world.new_coordinator(), world.new_coordinator()
     _disqualify(a, world.manager)
-    assert a not in services.suggest_pair(world.enterprise())
-    assert set(services.suggest_pair(world.enterprise())) == {b, c}
+    assert a not in services.suggest_pair(world.new_enterprise())
+    assert set(services.suggest_pair(world.new_enterprise())) == {b, c}
 
 
 def test_disqualification_needs_evidence_and_a_past_date(world):
     with pytest.raises(DomainError):
-        _disqualify(world.coordinator(), world.manager, evidence=" ")
+        _disqualify(world.new_coordinator(), world.manager, evidence=" ")
     with pytest.raises(DomainError):
         _disqualify(
-            world.coordinator(), world.manager, decided_on=timezone.localdate() + datetime.timedelta(days=1)
+            world.new_coordinator(),
+            world.manager,
+            decided_on=timezone.localdate() + datetime.timedelta(days=1),
         )
 
 
 def test_a_coordinator_is_disqualified_once(world):
-    coordinator = world.coordinator()
+    coordinator = world.new_coordinator()
     _disqualify(coordinator, world.manager)
     with pytest.raises(ConflictError):
         _disqualify(coordinator, world.manager)

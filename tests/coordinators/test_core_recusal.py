@@ -7,14 +7,6 @@ from coordinators import selectors, services
 from coordinators.models import PairAssignment, Recusal, RecusalReason
 from portal.exceptions import ConflictError, DomainError
 from portal.scoping import can_see
-from tests.enterprises.world import (
-    make_world,
-)
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def _recuse(world, coordinator, enterprise, reason=RecusalReason.FINANCIAL_INTEREST, text=""):
@@ -24,9 +16,9 @@ def _recuse(world, coordinator, enterprise, reason=RecusalReason.FINANCIAL_INTER
 
 
 def test_recusal_while_assigned_replaces_the_coordinator_and_keeps_the_partner(world):
-    a, b = world.coordinator(), world.coordinator()
-    enterprise = world.paired_enterprise(a, b)
-    substitute = world.coordinator()
+    a, b = world.new_coordinator(), world.new_coordinator()
+    enterprise = world.new_paired_enterprise(a, b)
+    substitute = world.new_coordinator()
     outcome = _recuse(world, a, enterprise)
     assert outcome.new_pair is not None and not outcome.needs_new_pair
     assert {outcome.new_pair.coordinator_a, outcome.new_pair.coordinator_b} == {b, substitute}
@@ -36,8 +28,8 @@ def test_recusal_while_assigned_replaces_the_coordinator_and_keeps_the_partner(w
 
 
 def test_recusal_without_a_substitute_ends_the_pair_and_reports_the_enterprise(world):
-    a, b = world.coordinator(), world.coordinator()
-    enterprise = world.paired_enterprise(a, b)
+    a, b = world.new_coordinator(), world.new_coordinator()
+    enterprise = world.new_paired_enterprise(a, b)
     outcome = _recuse(world, a, enterprise)
     assert outcome.needs_new_pair and outcome.new_pair is None
     assert not PairAssignment.objects.active().filter(enterprise=enterprise).exists()
@@ -46,17 +38,17 @@ def test_recusal_without_a_substitute_ends_the_pair_and_reports_the_enterprise(w
 
 
 def test_recused_coordinator_never_sees_the_enterprise(world):
-    a, b = world.coordinator(), world.coordinator()
-    enterprise = world.paired_enterprise(a, b)
-    world.coordinator()
+    a, b = world.new_coordinator(), world.new_coordinator()
+    enterprise = world.new_paired_enterprise(a, b)
+    world.new_coordinator()
     _recuse(world, a, enterprise)
     a.user.__dict__.pop("roles", None)
     assert not can_see(a.user, enterprise)
 
 
 def test_recusal_of_an_unassigned_coordinator_is_recorded_without_touching_the_pair(world):
-    a, b, c = world.coordinator(), world.coordinator(), world.coordinator()
-    enterprise = world.paired_enterprise(a, b)
+    a, b, c = world.new_coordinator(), world.new_coordinator(), world.new_coordinator()
+    enterprise = world.new_paired_enterprise(a, b)
     outcome = _recuse(world, c, enterprise)
     assert outcome.ended_pair is None
     assert PairAssignment.objects.active().get(enterprise=enterprise).coordinator_a == a
@@ -64,17 +56,17 @@ def test_recusal_of_an_unassigned_coordinator_is_recorded_without_touching_the_p
 
 def test_recusal_for_other_circumstances_needs_a_description(world):
     with pytest.raises(DomainError):
-        _recuse(world, world.coordinator(), world.enterprise(), reason=RecusalReason.OTHER, text=" ")
+        _recuse(world, world.new_coordinator(), world.new_enterprise(), reason=RecusalReason.OTHER, text=" ")
     assert not Recusal.objects.exists()
 
 
 def test_recusal_reason_must_be_one_of_the_listed(world):
     with pytest.raises(DomainError):
-        _recuse(world, world.coordinator(), world.enterprise(), reason="bored")
+        _recuse(world, world.new_coordinator(), world.new_enterprise(), reason="bored")
 
 
 def test_a_coordinator_withdraws_from_an_enterprise_once(world):
-    a, enterprise = world.coordinator(), world.enterprise()
+    a, enterprise = world.new_coordinator(), world.new_enterprise()
     _recuse(world, a, enterprise)
     with pytest.raises(ConflictError):
         _recuse(world, a, enterprise)

@@ -9,18 +9,10 @@ from coordinators import selectors as coordinator_selectors
 from coordinators.models import PairAssignment
 from credit import services
 from credit.models import AbnormalListEntry, CreditEvent, CreditEventReason, CreditRating, CreditRegime
-from tests.enterprises.world import (
-    make_world,
-)
 from tests.factories import EnterpriseFactory, rated_enterprise
 
 D = datetime.date
 R = CreditEventReason
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def rating(regime_code, code):
@@ -165,7 +157,7 @@ def test_regime_change_is_idempotent(world):
 
 
 def test_downgrade_out_of_gets_coordinators_ends_the_pair(world):
-    enterprise = world.paired_enterprise()
+    enterprise = world.new_paired_enterprise()
     today = enterprise.certified_on
     record(enterprise, "decree-282", "certified", today, reason=R.DOWNGRADE)
     pair = PairAssignment.objects.get(enterprise=enterprise)

@@ -10,15 +10,7 @@ from credit.models import Judgement, SelfExamination, StandardItem
 from credit.services import self_examination as selfexam
 from enterprises.models import Enterprise
 from portal.exceptions import PermissionDeniedError
-from tests.enterprises.world import (
-    make_world,
-)
 from tests.factories import member
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 def answers(**overrides):
@@ -34,25 +26,25 @@ def submit(enterprise, user, **overrides):
 
 
 def test_aeo_member_submits_one_answer_per_item(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     exam = submit(enterprise, member(enterprise))
     assert exam.answers.count() == StandardItem.objects.filter(active=True).count() == 16
 
 
 def test_non_aeo_enterprise_cannot_self_examine(world):
-    enterprise = world.enterprise("regular")
+    enterprise = world.new_enterprise("regular")
     with pytest.raises(selfexam.SelfExaminationError, match="AEO"):
         submit(enterprise, member(enterprise))
 
 
 def test_only_members_submit(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     with pytest.raises(PermissionDeniedError):
-        submit(enterprise, member(world.enterprise()))
+        submit(enterprise, member(world.new_enterprise()))
 
 
 def test_every_item_must_be_judged(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     incomplete = answers()
     incomplete.pop("TS5")
     with pytest.raises(selfexam.SelfExaminationError) as exc:
@@ -64,7 +56,7 @@ def test_every_item_must_be_judged(world):
 
 
 def test_gap_or_not_applicable_needs_evidence_notes(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     with pytest.raises(selfexam.SelfExaminationError) as exc:
         submit(
             enterprise, member(enterprise), IC3=(Judgement.NOT_MET, ""), CO5=(Judgement.NOT_APPLICABLE, " ")
@@ -73,13 +65,13 @@ def test_gap_or_not_applicable_needs_evidence_notes(world):
 
 
 def test_an_invalid_judgement_is_refused(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     with pytest.raises(selfexam.SelfExaminationError):
         submit(enterprise, member(enterprise), IC1=("excellent", ""))
 
 
 def test_gaps_are_the_not_met_and_basically_met_items(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     exam = submit(
         enterprise,
         member(enterprise),
@@ -91,7 +83,7 @@ def test_gaps_are_the_not_met_and_basically_met_items(world):
 
 
 def test_latest_self_examination_is_the_most_recent(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     user = member(enterprise)
     submit(enterprise, user)
     second = submit(enterprise, user, IC1=(Judgement.NOT_MET, "x"))
@@ -99,7 +91,7 @@ def test_latest_self_examination_is_the_most_recent(world):
 
 
 def test_latest_annotation_counts_the_gaps_of_the_latest_only(world):
-    enterprise, never = world.enterprise(), world.enterprise()
+    enterprise, never = world.new_enterprise(), world.new_enterprise()
     user = member(enterprise)
     submit(enterprise, user, IC1=(Judgement.NOT_MET, "x"), IC2=(Judgement.NOT_MET, "y"))
     latest = submit(enterprise, user, IC1=(Judgement.BASICALLY_MET, "x"))
@@ -125,7 +117,7 @@ def _form_data(**overrides):
 
 
 def test_enterprise_submits_through_the_form_and_sees_its_gaps(client, world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     client.force_login(member(enterprise))
     response = client.post(
         reverse("credit:selfexam_new"), _form_data(TS4=(Judgement.NOT_MET, "未评估承运商"))
@@ -139,7 +131,7 @@ def test_enterprise_submits_through_the_form_and_sees_its_gaps(client, world):
 
 
 def test_form_marks_the_items_missing_evidence_and_saves_nothing(client, world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     client.force_login(member(enterprise))
     response = client.post(reverse("credit:selfexam_new"), _form_data(IC2=(Judgement.NOT_MET, "")))
     assert response.status_code == 200
@@ -148,7 +140,7 @@ def test_form_marks_the_items_missing_evidence_and_saves_nothing(client, world):
 
 
 def test_new_form_starts_from_the_latest_examination(client, world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     user = member(enterprise)
     submit(enterprise, user, IC4=(Judgement.BASICALLY_MET, "ERP 对碰中"))
     client.force_login(user)
@@ -158,18 +150,18 @@ def test_new_form_starts_from_the_latest_examination(client, world):
 
 
 def test_other_enterprise_gets_404_on_a_guessed_examination(client, world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     exam = submit(enterprise, member(enterprise))
-    client.force_login(member(world.enterprise()))
+    client.force_login(member(world.new_enterprise()))
     assert client.get(reverse("credit:selfexam_detail", args=[exam.pk])).status_code == 404
 
 
 def test_officer_overview_lists_the_latest_self_examination_of_district_aeo_enterprises(client, world):
-    examined = world.enterprise()
+    examined = world.new_enterprise()
     exam = submit(examined, member(examined), IC1=(Judgement.NOT_MET, "x"))
-    never = world.enterprise()
-    world.enterprise("regular")  # not AEO: not listed
-    foreign = world.enterprise(office=world.foreign_office)
+    never = world.new_enterprise()
+    world.new_enterprise("regular")  # not AEO: not listed
+    foreign = world.new_enterprise(office=world.foreign_office)
     client.force_login(world.officer)
     response = client.get(reverse("credit:selfexam_overview"))
     listed = {row.pk for row in response.context["rows"]}
@@ -182,10 +174,10 @@ def test_officer_overview_lists_the_latest_self_examination_of_district_aeo_ente
 
 
 def test_coordinator_sees_only_assigned_enterprises_and_never_after_recusal(client, world):
-    a, b = world.coordinator(), world.coordinator()
-    assigned = world.paired_enterprise(a, b)
+    a, b = world.new_coordinator(), world.new_coordinator()
+    assigned = world.new_paired_enterprise(a, b)
     exam = submit(assigned, member(assigned))
-    other = world.enterprise()
+    other = world.new_enterprise()
     other_exam = submit(other, member(other))
     client.force_login(a.user)
     assert {row.pk for row in client.get(reverse("credit:selfexam_overview")).context["rows"]} == {
@@ -199,7 +191,7 @@ def test_coordinator_sees_only_assigned_enterprises_and_never_after_recusal(clie
 
 
 def test_overview_is_for_customs_staff(client, world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     client.force_login(member(enterprise))
     assert client.get(reverse("credit:selfexam_overview")).status_code == 403
 
@@ -207,12 +199,12 @@ def test_overview_is_for_customs_staff(client, world):
 def test_overview_query_count_does_not_grow_with_rows(client, world, django_assert_max_num_queries):
     client.force_login(world.officer)
     for _ in range(3):
-        e = world.enterprise()
+        e = world.new_enterprise()
         submit(e, member(e))
     with django_assert_max_num_queries(12) as small:
         client.get(reverse("credit:selfexam_overview"))
     for _ in range(12):
-        e = world.enterprise()
+        e = world.new_enterprise()
         submit(e, member(e))
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("credit:selfexam_overview"))

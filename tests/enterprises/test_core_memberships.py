@@ -13,7 +13,7 @@ from tests.factories import UserFactory, member
 
 
 def test_database_allows_one_open_contact_person_per_enterprise(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     member(enterprise)
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(
@@ -25,7 +25,7 @@ def test_database_allows_one_open_contact_person_per_enterprise(world):
 
 
 def test_designating_a_new_contact_person_ends_the_old_one_and_keeps_history(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     first = member(enterprise)
     second = UserFactory()
     services.designate_contact_person(enterprise=enterprise, user=second, position="总经理")
@@ -39,7 +39,7 @@ def test_designating_a_new_contact_person_ends_the_old_one_and_keeps_history(wor
 
 
 def test_former_contact_person_loses_access_when_not_kept_as_staff(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     first = member(enterprise)
     services.designate_contact_person(
         enterprise=enterprise, user=UserFactory(), position="总经理", keep_previous_as_staff=False
@@ -49,7 +49,7 @@ def test_former_contact_person_loses_access_when_not_kept_as_staff(world):
 
 
 def test_database_refuses_a_contact_person_who_is_not_a_senior_executive(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(
             enterprise=enterprise,
@@ -61,36 +61,38 @@ def test_database_refuses_a_contact_person_who_is_not_a_senior_executive(world):
 
 def test_contact_person_must_have_a_senior_position(world):
     with pytest.raises(DomainError, match="senior executive"):
-        services.designate_contact_person(enterprise=world.enterprise(), user=UserFactory(), position="  ")
+        services.designate_contact_person(
+            enterprise=world.new_enterprise(), user=UserFactory(), position="  "
+        )
 
 
 def test_contact_person_membership_is_marked_senior_executive(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     user = member(enterprise)
     assert Membership.objects.get(user=user, ended_at__isnull=True).is_senior_executive
 
 
 def test_database_allows_one_active_membership_per_user(world):
-    user = member(world.enterprise(), role=Role.ENTERPRISE_STAFF)
+    user = member(world.new_enterprise(), role=Role.ENTERPRISE_STAFF)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(enterprise=world.enterprise(), user=user, role=MembershipRole.STAFF)
+        Membership.objects.create(enterprise=world.new_enterprise(), user=user, role=MembershipRole.STAFF)
 
 
 def test_a_member_of_one_enterprise_cannot_join_another(world):
-    user = member(world.enterprise(), role=Role.ENTERPRISE_STAFF)
+    user = member(world.new_enterprise(), role=Role.ENTERPRISE_STAFF)
     with pytest.raises(ConflictError):
-        services.add_staff_member(enterprise=world.enterprise(), user=user)
+        services.add_staff_member(enterprise=world.new_enterprise(), user=user)
 
 
 def test_the_contact_persons_membership_cannot_simply_end(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     user = member(enterprise)
     with pytest.raises(DomainError):
         services.end_membership(membership=Membership.objects.get(user=user, ended_at__isnull=True))
 
 
 def test_ending_a_staff_membership_removes_access(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     user = member(enterprise, role=Role.ENTERPRISE_STAFF)
     services.end_membership(membership=Membership.objects.get(user=user, ended_at__isnull=True))
     user.__dict__.pop("roles", None)

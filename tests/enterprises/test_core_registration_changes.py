@@ -15,7 +15,7 @@ def _submit(enterprise, user, **values):
 
 
 def test_member_submission_records_before_and_after_without_changing_the_enterprise(world):
-    enterprise = world.enterprise(registered_address="旧地址")
+    enterprise = world.new_enterprise(registered_address="旧地址")
     change = _submit(enterprise, member(enterprise), registered_address="新地址")
     assert change.changes == {"registered_address": ["旧地址", "新地址"]}
     assert change.status == RegistrationChange.Status.PENDING
@@ -23,32 +23,32 @@ def test_member_submission_records_before_and_after_without_changing_the_enterpr
 
 
 def test_non_member_cannot_submit(world):
-    enterprise = world.enterprise()
-    outsider = member(world.enterprise())
+    enterprise = world.new_enterprise()
+    outsider = member(world.new_enterprise())
     with pytest.raises(PermissionDeniedError):
         _submit(enterprise, outsider, phone="123")
 
 
 def test_submission_that_changes_nothing_is_refused(world):
-    enterprise = world.enterprise(phone="010-1")
+    enterprise = world.new_enterprise(phone="010-1")
     with pytest.raises(DomainError, match="Nothing"):
         _submit(enterprise, member(enterprise), phone="010-1")
 
 
 def test_submission_of_a_non_changeable_field_is_refused(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     with pytest.raises(DomainError):
         _submit(enterprise, member(enterprise), uscc="91110000000000000X")
 
 
 def test_submission_with_an_invalid_value_is_refused(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     with pytest.raises(DomainError):
         _submit(enterprise, member(enterprise), email="not-an-email")
 
 
 def test_accepting_applies_the_change_and_records_history(world):
-    enterprise = world.enterprise(phone="010-1")
+    enterprise = world.new_enterprise(phone="010-1")
     change = _submit(enterprise, member(enterprise), phone="010-2")
     services.decide_registration_change(change=change, actor=world.officer, accept=True)
     enterprise.refresh_from_db()
@@ -60,7 +60,7 @@ def test_accepting_applies_the_change_and_records_history(world):
 
 
 def test_rejecting_needs_a_reason_and_changes_nothing(world):
-    enterprise = world.enterprise(phone="010-1")
+    enterprise = world.new_enterprise(phone="010-1")
     change = _submit(enterprise, member(enterprise), phone="010-2")
     with pytest.raises(DomainError):
         services.decide_registration_change(change=change, actor=world.officer, accept=False, note="")
@@ -71,7 +71,7 @@ def test_rejecting_needs_a_reason_and_changes_nothing(world):
 
 
 def test_stale_change_is_refused(world):
-    enterprise = world.enterprise(phone="010-1")
+    enterprise = world.new_enterprise(phone="010-1")
     user = member(enterprise)
     first = _submit(enterprise, user, phone="010-2")
     second = _submit(enterprise, user, phone="010-3")
@@ -82,7 +82,7 @@ def test_stale_change_is_refused(world):
 
 
 def test_a_change_is_decided_once(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     change = _submit(enterprise, member(enterprise), phone="9")
     services.decide_registration_change(change=change, actor=world.officer, accept=True)
     with pytest.raises(ConflictError):
@@ -90,14 +90,14 @@ def test_a_change_is_decided_once(world):
 
 
 def test_officer_of_another_district_cannot_decide(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     change = _submit(enterprise, member(enterprise), phone="9")
     with pytest.raises(PermissionDeniedError):
         services.decide_registration_change(change=change, actor=world.foreign_officer, accept=True)
 
 
 def test_enterprise_users_and_coordinators_cannot_decide(world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     user = member(enterprise)
     change = _submit(enterprise, user, phone="9")
     with pytest.raises(PermissionDeniedError):

@@ -19,29 +19,31 @@ def _visible(user):
 
 
 def test_enterprise_member_sees_only_their_enterprise(world):
-    own, other = world.enterprise(), world.enterprise()
+    own, other = world.new_enterprise(), world.new_enterprise()
     assert _visible(member(own)) == {own.pk}
     assert _visible(member(own, role=Role.ENTERPRISE_STAFF)) == {own.pk}
     assert other.pk not in _visible(member(own, role=Role.ENTERPRISE_STAFF))
 
 
 def test_coordinator_sees_only_assigned_enterprises(world):
-    a, b = world.coordinator(), world.coordinator()
-    assigned = world.paired_enterprise(a, b)
-    world.enterprise()  # same office, not assigned
+    a, b = world.new_coordinator(), world.new_coordinator()
+    assigned = world.new_paired_enterprise(a, b)
+    world.new_enterprise()  # same office, not assigned
     assert _visible(a.user) == {assigned.pk}
 
 
 def test_coordinator_stops_seeing_an_enterprise_when_the_pair_ends(world):
-    a, b = world.coordinator(), world.coordinator()
-    enterprise = world.paired_enterprise(a, b)
-    coordination.assign_pair(enterprise=enterprise, coordinators=[world.coordinator(), world.coordinator()])
+    a, b = world.new_coordinator(), world.new_coordinator()
+    enterprise = world.new_paired_enterprise(a, b)
+    coordination.assign_pair(
+        enterprise=enterprise, coordinators=[world.new_coordinator(), world.new_coordinator()]
+    )
     assert _visible(a.user) == set()
 
 
 def test_recused_coordinator_never_sees_the_enterprise_even_with_a_grant(world):
-    a, b = world.coordinator(), world.coordinator()
-    enterprise = world.paired_enterprise(a, b)
+    a, b = world.new_coordinator(), world.new_coordinator()
+    enterprise = world.new_paired_enterprise(a, b)
     coordination.declare_recusal(
         coordinator=a, enterprise=enterprise, reason=RecusalReason.KINSHIP, actor=world.manager
     )
@@ -50,22 +52,22 @@ def test_recused_coordinator_never_sees_the_enterprise_even_with_a_grant(world):
 
 
 def test_officers_and_managers_see_their_district(world):
-    home = world.enterprise()
-    sibling_office = world.enterprise(office=world.other_office)
-    foreign = world.enterprise(office=world.foreign_office)
+    home = world.new_enterprise()
+    sibling_office = world.new_enterprise(office=world.other_office)
+    foreign = world.new_enterprise(office=world.foreign_office)
     assert _visible(world.officer) == {home.pk, sibling_office.pk}
     assert _visible(world.manager) == {home.pk, sibling_office.pk}
     assert _visible(world.foreign_officer) == {foreign.pk}
 
 
 def test_administrator_sees_all(world):
-    enterprises = {world.enterprise().pk, world.enterprise(office=world.foreign_office).pk}
+    enterprises = {world.new_enterprise().pk, world.new_enterprise(office=world.foreign_office).pk}
     admin = UserFactory(roles=[Role.ADMINISTRATOR])
     assert _visible(admin) >= enterprises
 
 
 def test_user_without_role_sees_nothing(world):
-    world.enterprise()
+    world.new_enterprise()
     assert _visible(UserFactory()) == set()
 
 
@@ -74,7 +76,7 @@ def test_user_without_role_sees_nothing(world):
 
 @pytest.fixture
 def pages(world, client):
-    enterprise, other = world.enterprise(), world.enterprise()
+    enterprise, other = world.new_enterprise(), world.new_enterprise()
     user, other_user = member(enterprise), member(other)
     change = services.submit_registration_change(
         enterprise=enterprise, submitted_by=user, new_values={"phone": "1"}
@@ -113,7 +115,7 @@ def test_member_of_another_enterprise_gets_404_on_guessed_ids(client, pages):
 
 
 def test_customs_staff_get_404_on_enterprise_side_pages(client, world, pages):
-    a, b = world.coordinator(), world.coordinator()
+    a, b = world.new_coordinator(), world.new_coordinator()
     coordination.assign_pair(enterprise=pages["enterprise"], coordinators=[a, b])
     for user in (world.officer, a.user):
         client.force_login(user)

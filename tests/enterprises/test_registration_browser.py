@@ -5,18 +5,16 @@ import pytest
 from django.contrib.auth.models import Group
 
 from portal.roles import Role
-from tests.enterprises.world import make_world
-from tests.factories import PASSWORD, member
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_contact_person_reports_a_change_and_sees_it_pending(page, live_server, artifacts):
+def test_contact_person_reports_a_change_and_sees_it_pending(page, live_server, artifacts, world):
     for name in Role.values:  # a transactional test may start after a flush of the migrations' rows
         Group.objects.get_or_create(name=name)
-    world = make_world()
-    enterprise = world.enterprise(registered_address="北京市朝阳区旧址1号")
-    user = member(enterprise, username="contact-journey")
+    enterprise = world.new_enterprise(registered_address="北京市朝阳区旧址1号")
+    user = world.new_contact(enterprise, username="contact-journey")
     page.goto(f"{live_server.url}/accounts/login/")
     page.select_option("#language-select", "en")
     page.wait_for_load_state()

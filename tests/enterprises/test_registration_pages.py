@@ -8,7 +8,7 @@ from tests.factories import UserFactory, member
 
 
 def test_registration_page_highlights_the_contact_person_and_shows_their_history(client, world):
-    enterprise = world.enterprise(registered_address="北京市朝阳区1号")
+    enterprise = world.new_enterprise(registered_address="北京市朝阳区1号")
     former = member(enterprise, full_name="前任联络员")
     current = UserFactory(full_name="现任联络员")
     services.designate_contact_person(enterprise=enterprise, user=current, position="副总裁")
@@ -22,7 +22,7 @@ def test_registration_page_highlights_the_contact_person_and_shows_their_history
 
 
 def test_registration_page_shows_submissions_with_before_and_after(client, world):
-    enterprise = world.enterprise(phone="010-1")
+    enterprise = world.new_enterprise(phone="010-1")
     user = member(enterprise)
     change = services.submit_registration_change(
         enterprise=enterprise, submitted_by=user, new_values={"phone": "010-2"}
@@ -40,7 +40,7 @@ def test_registration_page_shows_submissions_with_before_and_after(client, world
 
 
 def test_proposing_a_change_through_the_form_creates_a_pending_submission(client, world):
-    enterprise = world.enterprise(registered_address="旧址")
+    enterprise = world.new_enterprise(registered_address="旧址")
     user = member(enterprise)
     client.force_login(user)
     url = reverse("enterprises:propose_change", args=[enterprise.pk])
@@ -60,7 +60,7 @@ def test_proposing_a_change_through_the_form_creates_a_pending_submission(client
 
 
 def test_form_shows_the_services_refusal_and_creates_nothing(client, world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     client.force_login(member(enterprise))
     url = reverse("enterprises:propose_change", args=[enterprise.pk])
     form = client.get(url).context["form"]
@@ -75,7 +75,7 @@ def test_form_shows_the_services_refusal_and_creates_nothing(client, world):
 
 
 def test_form_rejects_an_invalid_email_without_creating_a_submission(client, world):
-    enterprise = world.enterprise()
+    enterprise = world.new_enterprise()
     client.force_login(member(enterprise))
     url = reverse("enterprises:propose_change", args=[enterprise.pk])
     response = client.post(
