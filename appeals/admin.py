@@ -94,7 +94,7 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 class AppealEventInline(ReadOnlyInline, admin.TabularInline):
     model = AppealEvent
-    readonly_fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
+    readonly_fields = ["at", "kind", "from_status", "to_status", "actor", "note_text"]
     fields = list(readonly_fields)
     verbose_name_plural = _("history")
 
@@ -424,7 +424,7 @@ class AppealEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["appeal", "actor"]
     show_full_result_count = False
     date_hierarchy = "at"
-    readonly_fields = ["appeal", "kind", "from_status", "to_status", "actor", "at", "note"]
+    readonly_fields = ["appeal", "kind", "from_status", "to_status", "actor", "at", "note_text"]
 
     def has_add_permission(self, request):
         return False

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AppealsConfig(AppConfig):
     name = "appeals"
     verbose_name = _("Appeals")
+
+    def ready(self) -> None:
+        from appeals.models import AppealOutcome, AppealType
+        from portal.messages import register_labels
+
+        register_labels("appeal_outcome", AppealOutcome)
+        register_labels("appeal_type", AppealType)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.messages import render
 from portal.models import DecisionRecord
 from portal.scoping import Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
@@ -255,6 +256,9 @@ class AppealEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # What the system writes (the outcome, the ground), in the reader's language; ``note`` holds the
+    # reasons as their author wrote them.
+    note_message = models.JSONField(_("system note"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -267,3 +271,10 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.appeal_id} {self.get_kind_display()}"
+
+    @property
+    def note_text(self) -> str:
+        if self.note_message:
+            prefix = render(self.note_message)
+            return f"{prefix}: {self.note}" if self.note else prefix
+        return self.note

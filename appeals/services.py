@@ -31,7 +31,8 @@ from portal import uploads
 from portal.conf import appeal_deadline_working_days
 from portal.escalation import management_department_staff
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
-from portal.notifications import lazy_format, notify
+from portal.messages import label, stored, text
+from portal.notifications import notify
 from portal.roles import Role
 from portal.scoping import can_see
 from portal.workdays import deadline
@@ -171,10 +172,8 @@ def file_appeal(
     notify(
         triage_recipients(appeal),
         verb="appeal_filed",
-        title=lazy_format(
-            gettext_lazy("New appeal #%(pk)s: %(subject)s"), pk=appeal.pk, subject=appeal.subject
-        ),
-        body=appeal.get_appeal_type_display(),
+        title=text("New appeal #%(pk)s: %(subject)s", pk=appeal.pk, subject=appeal.subject),
+        body=text("%(type)s", type=label("appeal_type", appeal.appeal_type)),
         url=_officer_url(appeal),
     )
     return appeal
@@ -191,7 +190,7 @@ def _locked(appeal: Appeal) -> Appeal:
     )
 
 
-def _transition(appeal: Appeal, action: str, *, actor, note: str = "") -> Appeal:
+def _transition(appeal: Appeal, action: str, *, actor, note: str = "", note_message=None) -> Appeal:
     to_status = TRANSITIONS.get((appeal.status, action))
     if to_status is None:
         raise ConflictError(
@@ -209,6 +208,7 @@ def _transition(appeal: Appeal, action: str, *, actor, note: str = "") -> Appeal
         to_status=to_status,
         actor=actor,
         note=note,
+        note_message=stored(note_message) if note_message is not None else None,
     )
     return appeal
 
@@ -232,9 +232,7 @@ def assign_appeal(*, appeal: Appeal, officer, actor) -> Appeal:
     notify(
         [officer],
         verb="appeal_assigned",
-        title=lazy_format(
-            gettext_lazy("Appeal #%(pk)s assigned to you: %(subject)s"), pk=appeal.pk, subject=appeal.subject
-        ),
+        title=text("Appeal #%(pk)s assigned to you: %(subject)s", pk=appeal.pk, subject=appeal.subject),
         url=_officer_url(appeal),
     )
     return appeal
@@ -258,25 +256,25 @@ def decide_appeal(*, appeal: Appeal, outcome: str, reasons: str, actor) -> Appea
         notify(
             [u for u in management_department_staff(appeal.district_id) if u.pk != actor.pk],
             verb="appeal_forwarded",
-            title=lazy_format(
-                gettext_lazy("Appeal #%(pk)s forwarded to the Management Department"), pk=appeal.pk
-            ),
+            title=text("Appeal #%(pk)s forwarded to the Management Department", pk=appeal.pk),
             body=reasons.strip(),
             url=_officer_url(appeal),
         )
-        title = lazy_format(
-            gettext_lazy("Your appeal #%(pk)s was forwarded to the Management Department"), pk=appeal.pk
-        )
+        title = text("Your appeal #%(pk)s was forwarded to the Management Department", pk=appeal.pk)
     else:
         appeal.outcome, appeal.decision_reasons = outcome, reasons.strip()
         appeal.decided_by, appeal.decided_at = actor, timezone.now()
         appeal = _transition(
-            appeal, "decide", actor=actor, note=f"{AppealOutcome(outcome).label}: {reasons.strip()}"
+            appeal,
+            "decide",
+            actor=actor,
+            note=reasons.strip(),
+            note_message=text("%(outcome)s", outcome=label("appeal_outcome", outcome)),
         )
-        title = lazy_format(
-            gettext_lazy("Decision on your appeal #%(pk)s: %(outcome)s"),
+        title = text(
+            "Decision on your appeal #%(pk)s: %(outcome)s",
             pk=appeal.pk,
-            outcome=AppealOutcome(outcome).label,
+            outcome=label("appeal_outcome", outcome),
         )
     notify(
         _enterprise_users(appeal),
@@ -315,7 +313,8 @@ def disqualify_from_appeal(
         appeal=appeal,
         kind=AppealEvent.Kind.DISQUALIFICATION,
         actor=actor,
-        note=f"{decision.get_ground_display()}: {evidence.strip()}",
+        note=evidence.strip(),
+        note_message=stored(text("%(ground)s", ground=label("disqualification_ground", ground))),
     )
     return decision
 
@@ -355,10 +354,10 @@ def appeal_from_request(*, request, actor, appeal_type: str, note: str = "") -> 
         source_request_id=request.pk,
     )
     AppealEvent.objects.filter(appeal=appeal, kind=AppealEvent.Kind.FILED).update(
-        note=lazy_format(
-            gettext_lazy("From coordination request #%(pk)s, converted by %(actor)s."),
-            pk=request.pk,
-            actor=actor,
+        note_message=stored(
+            text(
+                "From coordination request #%(pk)s, converted by %(actor)s.", pk=request.pk, actor=str(actor)
+            )
         )
     )
     mark_converted_to_appeal(request=request, actor=actor, appeal_id=appeal.pk, note=note)

@@ -8,7 +8,12 @@ class CoordinationConfig(AppConfig):
 
     def ready(self) -> None:
         from coordination import selectors
+        from coordination.models import RequestStatus, ServiceType
+        from portal.messages import register_labels
         from portal.registry import Panel, enterprise_panels
+
+        register_labels("request_status", RequestStatus)
+        register_labels("service_type", ServiceType)
 
         enterprise_panels.register(
             Panel(

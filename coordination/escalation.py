@@ -10,26 +10,26 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy
 
 from coordination.models import CoordinationRequest
 from portal import workdays
 from portal.escalation import escalate, management_after_working_days
 from portal.jobs import default_batch_size
+from portal.messages import name_of, text
 from portal.models import Escalation
 
 
 def _title(request: CoordinationRequest, level: int):
-    template = (
-        gettext_lazy("Overdue request #{number} of {enterprise}: {subject}")
-        if level == Escalation.Level.LOCAL_LEADER
-        else gettext_lazy(
-            "Still overdue, escalated to the Management Department: request #{number} of {enterprise}: {subject}"
-        )
-    )
-    return format_lazy(
-        template, number=request.pk, enterprise=request.enterprise.name_zh, subject=request.subject[:60]
+    params = {
+        "number": request.pk,
+        "enterprise": name_of(request.enterprise),
+        "subject": request.subject[:60],
+    }
+    if level == Escalation.Level.LOCAL_LEADER:
+        return text("Overdue request #%(number)s of %(enterprise)s: %(subject)s", **params)
+    return text(
+        "Still overdue, escalated to the Management Department: request #%(number)s of %(enterprise)s: %(subject)s",
+        **params,
     )
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import EnterpriseOwned
+from portal.messages import render
 from portal.models import DecisionRecord
 from portal.scoping import OFFICER_ROLES, Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
@@ -419,6 +420,8 @@ class RequestTransition(CustomsOnlyRows, models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # What the system adds to the note (e.g. "Transferred to …"), rendered in the reader's language.
+    note_message = models.JSONField(_("system note"), null=True, blank=True, editable=False)
     is_internal = models.BooleanField(_("customs only"), default=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -431,6 +434,10 @@ class RequestTransition(CustomsOnlyRows, models.Model):
 
     def __str__(self) -> str:
         return f"#{self.request_id} {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def note_text(self) -> str:
+        return render(self.note_message) if self.note_message else self.note
 
 
 class RequestMessage(CustomsOnlyRows, models.Model):
@@ -450,6 +457,9 @@ class RequestMessage(CustomsOnlyRows, models.Model):
     from_customs = models.BooleanField(_("from customs"), default=False)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.MESSAGE)
     body = models.TextField(_("message"))
+    # A line the system writes (a visit scheduled, a site visit asked for): rendered in the reader's
+    # language (portal.messages); ``body`` then holds its text at the time, for search.
+    system_message = models.JSONField(_("system message"), null=True, blank=True, editable=False)
     is_internal = models.BooleanField(
         _("internal note"),
         default=False,
@@ -472,6 +482,10 @@ class RequestMessage(CustomsOnlyRows, models.Model):
 
     def __str__(self) -> str:
         return f"#{self.request_id} {self.author}: {self.body[:40]}"
+
+    @property
+    def text(self) -> str:
+        return render(self.system_message) if self.system_message else self.body
 
 
 class RequestAttachment(CustomsOnlyRows, PrivateFile):

@@ -9,9 +9,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from coordination import access, knowledge, sla
 from coordination.models import (
@@ -33,6 +31,7 @@ from coordinators.models import Coordinator, PairAssignment
 from portal import uploads
 from portal.conf import tunable
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.messages import name_of, text
 
 S = RequestStatus
 
@@ -88,6 +87,19 @@ def _store_files(
         )
         for item in checked
     ]
+
+
+def _system_message(request, author, message, now, *, from_customs: bool = False) -> RequestMessage:
+    """A line the system writes on the thread, rendered in each reader's language (``body`` keeps its
+    text in the author's language for search)."""
+    return RequestMessage.objects.create(
+        request=request,
+        author=author,
+        from_customs=from_customs,
+        body=str(message),
+        system_message=message.as_json(),
+        created_at=now,
+    )
 
 
 # --- Filing --------------------------------------------------------------------------------------
@@ -156,9 +168,7 @@ def file_request(
         request,
         actor=author,
         internal=False,
-        title=format_lazy(
-            gettext_lazy("New request #{number}: {subject}"), number=request.pk, subject=subject[:60]
-        ),
+        title=text("New request #%(number)s: %(subject)s", number=request.pk, subject=subject[:60]),
         body=description[:500],
     )
     return request
@@ -217,10 +227,8 @@ def post_message(
         request,
         actor=author,
         internal=message.is_internal,
-        title=format_lazy(
-            gettext_lazy("New message on request #{number}: {subject}"),
-            number=request.pk,
-            subject=request.subject[:60],
+        title=text(
+            "New message on request #%(number)s: %(subject)s", number=request.pk, subject=request.subject[:60]
         ),
         body=message.body[:500],
     )
@@ -442,8 +450,15 @@ def transfer(
     request.pending_department = to_department
     fields = ["pending_office", "pending_department", *_mark_first_response(request, now)]
     target = to_office or to_department
-    note = _("Transferred to %(target)s: %(reason)s") % {"target": target, "reason": reason.strip()}
-    transition(request, "transfer", actor=actor, note=note, update_fields=fields, now=now)
+    transition(
+        request,
+        "transfer",
+        actor=actor,
+        note=reason.strip(),
+        note_message=text("Transferred to %(target)s", target=name_of(target)),
+        update_fields=fields,
+        now=now,
+    )
     return RequestTransfer.objects.get(request=request, outcome=RequestTransfer.Outcome.PENDING)
 
 
@@ -512,14 +527,12 @@ def mark_converted_to_appeal(
         raise ConflictError(_("This request was already converted to an appeal."))
     request.converted_appeal_id = appeal_id
     request.closed_at = now
-    text = _("Converted to appeal #%(appeal)s.") % {"appeal": appeal_id}
-    if note.strip():
-        text = f"{text} {note.strip()}"
     transition(
         request,
         "convert_to_appeal",
         actor=actor,
-        note=text,
+        note=note.strip(),
+        note_message=text("Converted to appeal #%(appeal)s.", appeal=appeal_id),
         update_fields=["converted_appeal_id", "closed_at", *_mark_first_response(request, now)],
         now=now,
     )
@@ -541,17 +554,14 @@ def request_site_visit(*, request: CoordinationRequest, actor, note: str, now=No
         raise ConflictError(_("A site visit was already asked for on this request."))
     request.site_visit_requested_at = now
     request.save(update_fields=["site_visit_requested_at"])
-    RequestMessage.objects.create(
-        request=request,
-        author=actor,
-        body=_("Site visit requested: %(note)s") % {"note": (note or "").strip() or "—"},
-        created_at=now,
+    _system_message(
+        request, actor, text("Site visit requested: %(note)s", note=(note or "").strip() or "—"), now
     )
     notify_message(
         request,
         actor=actor,
         internal=False,
-        title=format_lazy(gettext_lazy("Site visit requested on request #{number}"), number=request.pk),
+        title=text("Site visit requested on request #%(number)s", number=request.pk),
         body=note,
     )
     return request
@@ -609,20 +619,21 @@ def schedule_site_visit(
         purpose=purpose.strip(),
         scheduled_by=actor,
     )
-    when = timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M")
-    RequestMessage.objects.create(
-        request=request,
-        author=actor,
-        from_customs=True,
-        body=_("Site visit scheduled for %(when)s at %(place)s by %(a)s and %(b)s. Purpose: %(purpose)s")
-        % {"when": when, "place": visit.place, "a": a, "b": b, "purpose": visit.purpose},
+    message = text(
+        "Site visit scheduled for %(when)s at %(place)s by %(a)s and %(b)s. Purpose: %(purpose)s",
+        when=scheduled_for,
+        place=visit.place,
+        a=str(a),
+        b=str(b),
+        purpose=visit.purpose,
     )
+    _system_message(request, actor, message, timezone.now(), from_customs=True)
     notify_message(
         request,
         actor=actor,
         internal=False,
-        title=format_lazy(
-            gettext_lazy("Site visit scheduled on request #{number}: {when}"), number=request.pk, when=when
+        title=text(
+            "Site visit scheduled on request #%(number)s: %(when)s", number=request.pk, when=scheduled_for
         ),
         body=visit.purpose,
     )

@@ -8,10 +8,13 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from credit.importing import RATING_COLUMNS
+        from credit.models import AbnormalReason
         from enterprises.importing import register_columns
+        from portal.messages import register_labels
         from portal.registry import Panel, enterprise_panels
 
         register_columns(RATING_COLUMNS)
+        register_labels("abnormal_reason", AbnormalReason)
 
         enterprise_panels.register(
             Panel(

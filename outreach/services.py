@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from outreach.models import (
 from portal import uploads
 from portal.conf import tunable
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.messages import text
 from portal.notifications import notify
 from portal.roles import Role
 
@@ -175,14 +177,15 @@ def _invite_batch(session: TrainingSession, rows: list[tuple[int, int]]) -> int:
             enterprise_id__in=enterprise_ids, role=MembershipRole.CONTACT_PERSON, ended_at__isnull=True
         )
     ]
-    from django.urls import reverse
-
     notify(
         heads,
         verb="training_invitation",
-        title=_("Invitation to customs training: %(title)s") % {"title": session.title},
-        body=_("%(start)s, %(place)s. Register the attendees on the portal.")
-        % {"start": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M"), "place": session.place},
+        title=text("Invitation to customs training: %(title)s", title=session.title),
+        body=text(
+            "%(start)s, %(place)s. Register the attendees on the portal.",
+            start=session.starts_at,
+            place=session.place,
+        ),
         url=reverse("outreach:training_detail", args=[session.pk]),
     )
     return len(enterprise_ids)

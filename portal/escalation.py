@@ -43,7 +43,14 @@ def escalate(obj, *, level: int, local_customs, title, body="", url: str = "") -
                 )
             else:
                 recipients = list(management_department_staff(local_customs.district_id))
-            notify(recipients, verb="escalation", title=title, body=body, url=url)
+            notify(
+                recipients,
+                verb="escalation",
+                title=title,
+                body=body,
+                url=url,
+                enterprise_id=getattr(obj, "enterprise_id", None),
+            )
     except IntegrityError:
         return None
     return escalation

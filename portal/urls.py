@@ -14,6 +14,8 @@ portal_patterns = (
         path("no-role/", views.no_role, name="no_role"),
         path("officer/", views.officer_home, name="officer_home"),
         path("notifications/", views.notifications, name="notifications"),
+        path("notifications/<int:pk>/", views.open_notification, name="open_notification"),
+        path("language/", views.set_language, name="set_language"),
     ],
     "portal",
 )
@@ -24,7 +26,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -160,7 +160,7 @@ class AbnormalListEntryAdmin(ScopedRecordAdmin):
 
 @admin.register(AbnormalListIdentification)
 class AbnormalListIdentificationAdmin(AppendOnlyAdminMixin, ScopedRecordAdmin):
-    list_display = ["entry", "identified_on", "credit_event", "note"]
+    list_display = ["entry", "identified_on", "credit_event", "note_text"]
     list_select_related = ["entry__enterprise", "credit_event__to_rating"]
     show_full_result_count = False
     date_hierarchy = "identified_on"

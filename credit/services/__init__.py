@@ -33,6 +33,7 @@ from credit.models import (
 )
 from enterprises.models import Enterprise
 from portal.exceptions import ConflictError, DomainError
+from portal.messages import Text
 from portal.registry import hooks
 
 #: Hook run after every recorded credit event, in its transaction: ``enterprise``, ``rating`` (the new
@@ -163,6 +164,7 @@ def record_credit_event(
     reason: str,
     actor=None,
     reason_text: str = "",
+    reason_message: Text | None = None,
     legal_basis: str = "",
     evidence: str = "",
     source_key: str | None = None,
@@ -227,6 +229,7 @@ def record_credit_event(
                 effective_date=effective_date,
                 reason=reason,
                 reason_text=reason_text,
+                reason_message=reason_message.as_json() if reason_message is not None else None,
                 legal_basis=legal_basis or regime.legal_basis,
                 evidence=evidence,
                 actor=actor,

@@ -19,7 +19,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from credit.models import (
     AbnormalListEntry,
@@ -34,7 +33,8 @@ from enterprises.models import Enterprise, Membership
 from portal.conf import tunable
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.jobs import JobResult, run_in_batches, today_or
-from portal.notifications import lazy_format, notify
+from portal.messages import text
+from portal.notifications import notify
 
 
 def deadline(year: int) -> datetime.date:
@@ -92,12 +92,13 @@ def record_candidate(enterprise, *, year: int, today: datetime.date) -> bool:
     notify(
         recipients.members(enterprise),
         verb="annual_report_missed",
-        title=lazy_format(gettext_lazy("Annual credit report for %(year)s not received"), year=year),
-        body=lazy_format(
-            gettext_lazy("It was due by %(date)s. Submit it now: customs will review before any listing."),
+        title=text("Annual credit report for %(year)s not received", year=year),
+        body=text(
+            "It was due by %(date)s. Submit it now: customs will review before any listing.",
             date=deadline(year),
         ),
         url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
     )
     return True
 
@@ -130,8 +131,11 @@ def confirm_candidate(*, candidate: AnnualReportCandidate, actor, note: str = ""
     entry = list_enterprise(
         enterprise=candidate.enterprise,
         reason=AbnormalReason.ANNUAL_REPORT,
-        reason_text=_("Annual credit report for %(year)s not submitted by %(date)s.")
-        % {"year": candidate.year, "date": deadline(candidate.year)},
+        reason_message=text(
+            "Annual credit report for %(year)s not submitted by %(date)s.",
+            year=candidate.year,
+            date=deadline(candidate.year),
+        ),
         actor=actor,
     )
     candidate.status, candidate.decided_by, candidate.decided_at = (

@@ -32,7 +32,6 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from credit.models import (
     AbnormalListEntry,
@@ -49,6 +48,7 @@ from enterprises import selectors as recipients
 from enterprises.models import Enterprise, Membership
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.jobs import JobResult, run_in_batches, today_or
+from portal.messages import plural_text, text
 from portal.notifications import notify
 from portal.roles import Role
 
@@ -235,9 +235,10 @@ def decide_repair(*, application: RepairApplication, granted: bool, reasons: str
     notify(
         recipients.members(application.enterprise),
         verb="repair_decided",
-        title=gettext_lazy("Credit repair granted") if granted else gettext_lazy("Credit repair refused"),
+        title=text("Credit repair granted") if granted else text("Credit repair refused"),
         body=application.decision_reasons,
         url=reverse("credit:home"),
+        enterprise_id=application.enterprise_id,
     )
     return application
 
@@ -286,15 +287,19 @@ def repair_automatically(enterprise, *, today: datetime.date) -> bool:
         to_rating=repaired_rating(regime),
         effective_date=effective,
         reason=CreditEventReason.REPAIR,
-        reason_text=_("Automatic repair after %(years)s clean years.")
-        % {"years": regime.auto_repair_clean_years},
+        reason_message=plural_text(
+            "Automatic repair after %(count)s clean year.",
+            "Automatic repair after %(count)s clean years.",
+            regime.auto_repair_clean_years,
+        ),
         source_key=f"auto-repair:{eligibility.finding.pk}",
     )
     notify(
         recipients.members(enterprise),
         verb="repair_automatic",
-        title=gettext_lazy("Your enterprise's credit was repaired automatically"),
+        title=text("Your enterprise's credit was repaired automatically"),
         url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
     )
     return True
 

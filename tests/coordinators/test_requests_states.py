@@ -254,7 +254,7 @@ def test_convert_to_appeal_closes_with_a_note(s):
         request=file_one(s, service_type="appeals"), actor=s.coordinator.user, appeal_id=42
     )
     assert r.status == S.CLOSED and r.converted_appeal_id == 42
-    assert "42" in r.transitions.last().note
+    assert "42" in r.transitions.last().note_text
     with pytest.raises(ConflictError):
         services.mark_converted_to_appeal(request=r, actor=s.coordinator.user, appeal_id=43)
 
