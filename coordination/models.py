@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import EnterpriseOwned
+from portal.conf import tunable
 from portal.messages import render
 from portal.models import DecisionRecord
 from portal.scoping import OFFICER_ROLES, Scope, ScopedQuerySet, ScopeRule
@@ -211,6 +212,8 @@ class CoordinationRequest(EnterpriseOwned):
     first_response_due = models.DateTimeField(_("first response due"))
     resolution_due = models.DateTimeField(_("resolution due"))
     first_responded_at = models.DateTimeField(_("first responded at"), null=True, blank=True)
+    # The deadline of the clock that matters now (``compute_next_due``): what the workspace sorts by.
+    next_due = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(_("working days paused"), default=0)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -276,9 +279,9 @@ class CoordinationRequest(EnterpriseOwned):
             models.Index(
                 fields=["enterprise", "service_type", "-filed_at", "-id"], name="req_ent_type_filed"
             ),
-            # Workspace queue: open requests by due time.
+            # Workspace queue: open requests by the next deadline of whichever clock runs.
             models.Index(
-                fields=["enterprise", "resolution_due", "id"],
+                fields=["enterprise", "next_due", "id"],
                 condition=Q(
                     status__in=["submitted", "accepted", "in_progress", "awaiting_enterprise", "transferred"]
                 ),
@@ -338,14 +341,32 @@ class CoordinationRequest(EnterpriseOwned):
             self.first_responded_at is None and now > self.first_response_due
         ) or now > self.resolution_due
 
-    @property
-    def next_due(self) -> datetime.datetime | None:
-        """The deadline that matters now: first response until someone answered, then resolution."""
+    def compute_next_due(self) -> datetime.datetime | None:
+        """The deadline that matters now: the first response until customs wrote to the enterprise, then
+        the resolution; none once the request is closed. Kept in ``next_due`` by the services (the
+        workspace sorts on it, the soonest first)."""
         if not self.is_open:
             return None
         if self.first_responded_at is None:
             return self.first_response_due
         return self.resolution_due
+
+    @property
+    def reopen_until(self) -> datetime.datetime | None:
+        """Until when the contact person may reopen a resolved request (REOPEN_WINDOW_DAYS after its
+        resolution), or None when it cannot be reopened."""
+        if self.status not in (RequestStatus.RESOLVED, RequestStatus.CLOSED) or self.resolved_at is None:
+            return None
+        return self.resolved_at + datetime.timedelta(days=int(tunable("REOPEN_WINDOW_DAYS")))
+
+    @property
+    def running_clock(self) -> str:
+        """Which clock runs now: "first_response", "resolution", "paused" (awaiting the enterprise) or ""."""
+        if not self.is_open:
+            return ""
+        if not self.clock_running:
+            return "paused"
+        return "first_response" if self.first_responded_at is None else "resolution"
 
     @property
     def time_left(self) -> datetime.timedelta | None:

@@ -109,7 +109,7 @@ def open_requests_of(user, enterprise) -> list[CoordinationRequest]:
         requests_for(user)
         .filter(enterprise=enterprise)
         .open()
-        .order_by("resolution_due", "id")[:OPEN_REQUESTS_SHOWN]
+        .order_by("next_due", "id")[:OPEN_REQUESTS_SHOWN]
     )
 
 
@@ -144,7 +144,9 @@ def enterprise_request_list(
     return keyset_page(qs, field_name="filed_at", descending=True, cursor=cursor)
 
 
-WORKSPACE_SORTS = {"due": ("resolution_due", False), "filed": ("filed_at", True)}
+# "due": the next deadline of whichever clock runs, the soonest first (an overdue first response before
+# a resolution due next week).
+WORKSPACE_SORTS = {"due": ("next_due", False), "filed": ("filed_at", True)}
 
 
 def workspace_queue(

@@ -10,6 +10,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coordination import access, knowledge, sla
 from coordination.models import (
@@ -150,6 +151,7 @@ def file_request(
         responsible_office_id=enterprise.local_customs_id,
         first_response_due=first_due,
         resolution_due=resolution_due,
+        next_due=first_due,
     )
     RequestTransition.objects.create(
         request=request, action="file", from_status="", to_status=S.SUBMITTED, actor=author, at=now
@@ -250,11 +252,14 @@ def _customs_responded(request: CoordinationRequest, actor, now) -> None:
         transition(request, "start", actor=actor, now=now, update_fields=_mark_first_response(request, now))
     elif request.first_responded_at is None:
         request.first_responded_at = now
-        request.save(update_fields=["first_responded_at"])
+        request.next_due = request.compute_next_due()
+        request.save(update_fields=["first_responded_at", "next_due"])
 
 
 def _accept(request, actor, coordinator, now) -> None:
-    fields = _mark_first_response(request, now)
+    # Accepting puts the request in the coordinator's hands; it is not a response to the enterprise, so
+    # the first-response clock keeps running (docs/DOMAIN.md, "Coordination requests").
+    fields = []
     if coordinator is not None and request.lead_id is None:
         request.lead = coordinator
         fields.append("lead")
@@ -392,10 +397,16 @@ def reopen(*, request: CoordinationRequest, actor, reason: str, now=None) -> Coo
     now = now or timezone.now()
     request = _lock(request)
     access.check_can(actor, request, access.CONTACT_PERSON)
-    window = int(tunable("REOPEN_WINDOW_DAYS"))
-    if request.resolved_at is None or now > request.resolved_at + datetime.timedelta(days=window):
+    until = request.reopen_until
+    if until is None or now > until:
+        window = int(tunable("REOPEN_WINDOW_DAYS"))
         raise ConflictError(
-            _("A request can be reopened within %(days)s days of its resolution.") % {"days": window}
+            ngettext(
+                "A request can be reopened within %(days)s day of its resolution.",
+                "A request can be reopened within %(days)s days of its resolution.",
+                window,
+            )
+            % {"days": window}
         )
     fields = sla.restart_resolution_clock(request, now)
     request.closed_at = None
@@ -448,7 +459,8 @@ def transfer(
     )
     request.pending_office = to_office
     request.pending_department = to_department
-    fields = ["pending_office", "pending_department", *_mark_first_response(request, now)]
+    # A transfer is between customs offices, not a response to the enterprise: the clocks keep running.
+    fields = ["pending_office", "pending_department"]
     target = to_office or to_department
     transition(
         request,

@@ -185,7 +185,8 @@ def transition(
     from_status = request.status
     request.status = spec.target
     request.status_changed_at = now
-    request.save(update_fields=["status", "status_changed_at", *(update_fields or [])])
+    request.next_due = request.compute_next_due()
+    request.save(update_fields=["status", "status_changed_at", "next_due", *(update_fields or [])])
     record = RequestTransition.objects.create(
         request=request,
         action=action,

@@ -142,6 +142,7 @@ def _detail_context(request: AuthenticatedHttpRequest, obj, **extra) -> dict:
         "can_publish": customs
         and obj.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
         and not PublishedAnswer.objects.filter(source_request=obj).exists(),
+        "reopen_until": obj.reopen_until,
         "can_reply": (customs and obj.status != RequestStatus.TRANSFERRED and obj.status in _REPLY_STATUSES)
         or (not user.is_customs_staff and obj.is_open and access.can(user, obj, access.ENTERPRISE)),
     }

@@ -39,7 +39,31 @@ def test_staff_may_file_a_request(s):
 
 def test_accept_moves_submitted_to_accepted_and_sets_the_lead(s):
     r = services.accept(request=file_one(s), actor=s.coordinator.user)
-    assert r.status == S.ACCEPTED and r.lead == s.coordinator and r.first_responded_at is not None
+    assert r.status == S.ACCEPTED and r.lead == s.coordinator
+
+
+def test_accepting_is_not_a_first_response_but_a_message_to_the_enterprise_is(s):
+    r = services.accept(request=file_one(s), actor=s.coordinator.user)
+    assert r.first_responded_at is None and r.running_clock == "first_response"
+    assert r.next_due == r.first_response_due
+    services.post_message(request=r, author=s.coordinator.user, body="内部核对", internal=True)
+    r.refresh_from_db()
+    assert r.first_responded_at is None  # an internal note is not a response either
+    services.post_message(request=r, author=s.coordinator.user, body="已收到，正在核实。")
+    r.refresh_from_db()
+    assert r.first_responded_at is not None and r.running_clock == "resolution"
+    assert r.next_due == r.resolution_due
+
+
+def test_the_workspace_puts_an_overdue_first_response_before_a_later_resolution(s):
+    from coordination import selectors
+
+    late_answer = file_one(s, subject="尚未答复")
+    answered = file_one(s, subject="已答复")
+    services.post_message(request=answered, author=s.coordinator.user, body="收到")
+    # The unanswered request's first response is due long before the answered one's resolution.
+    queue = selectors.workspace_queue(s.coordinator.user, sort="due").items
+    assert [r.pk for r in queue][:2] == [late_answer.pk, answered.pk]
 
 
 def test_a_customs_reply_accepts_and_starts_work(s):

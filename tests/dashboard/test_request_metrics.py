@@ -76,7 +76,11 @@ def test_median_first_response_in_hours(manager, paired):
     start = timezone.now() - datetime.timedelta(days=5)
     for hours in (2, 4, 10):
         request = file(enterprise, contact, at=start, subject=f"r{hours}")
-        requests.accept(request=request, actor=a.user, now=start + datetime.timedelta(hours=hours))
+        requests.accept(request=request, actor=a.user, now=start + datetime.timedelta(hours=1))
+        # The first response is the first message to the enterprise, not the acceptance.
+        requests.post_message(
+            request=request, author=a.user, body="已收到，正在核实。", now=start + datetime.timedelta(hours=hours)
+        )
     assert row(dashboard.scope_for(manager), a).median_response == pytest.approx(4.0)
 
 
