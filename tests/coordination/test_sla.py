@@ -86,7 +86,7 @@ def test_overdue_counts_by_coordinator_are_exact(world, django_assert_max_num_qu
         now=MONDAY - datetime.timedelta(days=19),
     )
     other = world.new_party()
-    world.file_request(other, now=MONDAY - datetime.timedelta(days=30))
+    other_late = world.file_request(other, now=MONDAY - datetime.timedelta(days=30))
     with django_assert_max_num_queries(1):
         rows = {c.pk: c for c in selectors.overdue_counts_by_coordinator(local_customs_id=world.office.pk)}
     me, partner, spare = rows[world.coordinator.pk], rows[world.partner.pk], rows[world.spare.pk]
@@ -98,7 +98,11 @@ def test_overdue_counts_by_coordinator_are_exact(world, django_assert_max_num_qu
     )
     assert (partner.overdue_first_response, partner.overdue_open, partner.overdue_total) == (2, 1, 2)
     assert spare.overdue_total == 0
-    assert on_time.pk not in (late.pk, answered_late.pk)
+    # The lists' overdue flag agrees: only the unanswered requests are overdue, not the one filed today
+    # nor the one answered (late) and resolved.
+    on_time.refresh_from_db()
+    assert not on_time.is_overdue
+    assert set(CoordinationRequest.objects.overdue().values_list("pk", flat=True)) == {late.pk, other_late.pk}
     assert other.coordinator.pk not in rows
 
 
