@@ -92,8 +92,8 @@ def test_contact_person_withdraws(world):
 
 
 def test_staff_cannot_withdraw_confirm_or_reopen(world):
-    """DOMAIN note (our reading): staff file, reply and see; only the contact person withdraws,
-    confirms, rates and reopens."""
+    """Our reading (docs/DOMAIN.md, "Roles"): staff file, reply and see; only the contact person
+    withdraws, confirms, rates and reopens."""
     r = world.file_request(author=world.staff)
     with pytest.raises(PermissionDeniedError):
         services.withdraw(request=r, actor=world.staff)
