@@ -202,10 +202,10 @@ class World:
         enterprise.refresh_from_db()
         return enterprise
 
-    def new_contact(self, enterprise: Enterprise, **kwargs) -> User:
-        """A member of ``enterprise``: its contact person, or a staff member with
-        ``role=Role.ENTERPRISE_STAFF``."""
-        return member(enterprise, **kwargs)
+    def new_contact(self, enterprise: Enterprise, role: str = Role.CONTACT_PERSON, **kwargs) -> User:
+        """A member of ``enterprise`` through the service: its (new) contact person, or a staff member with
+        ``role=Role.ENTERPRISE_STAFF``; ``kwargs`` go to the user."""
+        return member(enterprise, role, **kwargs)
 
     def new_party(self, office: LocalCustoms | None = None) -> Party:
         """Another :class:`Party`; without ``office``, of a new local customs in a new district."""
