@@ -142,7 +142,7 @@ def customs_user(role: str, local_customs: LocalCustoms, **kwargs) -> User:
     )
 
 
-# --- Added for appeals and credit jobs (issue 5) ----------------------------------------------------------
+# --- Managers and paired enterprises ----------------------------------------------------------------------
 
 
 def management_manager(district, **kwargs) -> User:

@@ -7,9 +7,9 @@ tests/factories.py, so a test that only needs an officer builds no enterprise:
   in another district; ``officer`` (a customs officer of ``office``), ``leader`` (another officer, who is
   ``office``'s leader), ``manager`` (of the district's Management Department, also a customs officer of
   ``office``) and ``foreign_officer`` (a customs officer of ``foreign_office``);
-- the main *party* of ``office``: an advanced-certified ``enterprise`` with its ``contact`` person and a
-  ``staff`` member, its coordinator pair (``coordinator`` and ``partner``) and a third coordinator of the
-  office, ``spare``, who serves it not (``world.party`` is the same as a :class:`Party`);
+- the main *party* of ``office`` (all of it as ``world.party``, a :class:`Party`): an advanced-certified
+  ``enterprise`` with its ``contact`` person and a ``staff`` member, its coordinator pair
+  (``coordinator`` and ``partner``) and ``spare``, a third coordinator of the office outside the pair;
 - ``other_enterprise`` (paired, of ``foreign_office``) with its ``other_contact``, and ``other_manager``
   (of the other district's Management Department);
 - ``new_*`` methods make more of each part; ``file_request`` and ``file_appeal`` file through the
@@ -202,10 +202,10 @@ class World:
         enterprise.refresh_from_db()
         return enterprise
 
-    def new_contact(self, enterprise: Enterprise, **kwargs) -> User:
-        """A member of ``enterprise``: its contact person, or a staff member with
-        ``role=Role.ENTERPRISE_STAFF``."""
-        return member(enterprise, **kwargs)
+    def new_contact(self, enterprise: Enterprise, role: str = Role.CONTACT_PERSON, **kwargs) -> User:
+        """A member of ``enterprise`` through the service: its (new) contact person, or a staff member with
+        ``role=Role.ENTERPRISE_STAFF``; ``kwargs`` go to the user."""
+        return member(enterprise, role, **kwargs)
 
     def new_party(self, office: LocalCustoms | None = None) -> Party:
         """Another :class:`Party`; without ``office``, of a new local customs in a new district."""

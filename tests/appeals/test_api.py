@@ -30,7 +30,7 @@ def test_enterprise_files_lists_and_reads_its_appeal(world):
 
 
 def test_another_enterprise_gets_404_and_a_refusal_is_a_clear_400(world):
-    appeal = world.file()
+    appeal = world.file_appeal()
     other = api(world.other_contact)
     assert other.get(f"/api/appeals/{appeal.pk}/").status_code == 404
     refused = other.post(

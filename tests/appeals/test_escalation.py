@@ -29,7 +29,7 @@ def later(appeal, working_days_after_due):
 
 
 def test_an_overdue_appeal_goes_to_the_leader_then_to_the_management_department(world):
-    appeal = world.file("penalty")
+    appeal = world.file_appeal("penalty")
     assert jobs.escalate_overdue_appeals().processed == 0
     with later(appeal, 1):
         jobs.escalate_overdue_appeals()
@@ -46,7 +46,7 @@ def test_an_overdue_appeal_goes_to_the_leader_then_to_the_management_department(
 
 
 def test_an_integrity_appeal_skips_the_leader(world):
-    appeal = world.file("coordinator_conduct")
+    appeal = world.file_appeal("coordinator_conduct")
     with later(appeal, 1):
         jobs.escalate_overdue_appeals()
     assert escalation_levels(appeal) == {2}
@@ -57,7 +57,7 @@ def test_an_integrity_appeal_skips_the_leader(world):
 def test_a_decided_appeal_is_never_escalated(world):
     from appeals import services
 
-    appeal = world.file("penalty")
+    appeal = world.file_appeal("penalty")
     services.decide_appeal(appeal=appeal, outcome="rejected", reasons="No ground.", actor=world.officer)
     with later(Appeal.objects.get(pk=appeal.pk), 5):
         assert jobs.escalate_overdue_appeals().processed == 0

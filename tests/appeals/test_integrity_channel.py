@@ -20,7 +20,7 @@ def visible(user):
 
 
 def test_only_the_management_department_and_the_enterprise_see_an_integrity_appeal(world):
-    appeal = world.file("coordinator_conduct")
+    appeal = world.file_appeal("coordinator_conduct")
     assert appeal.pk in visible(world.manager)
     assert appeal.pk in visible(world.contact)
     for user in (
@@ -35,7 +35,7 @@ def test_only_the_management_department_and_the_enterprise_see_an_integrity_appe
 
 
 def test_the_coordinator_concerned_never_sees_it_even_as_a_manager(world):
-    appeal = world.file("coordinator_conduct")
+    appeal = world.file_appeal("coordinator_conduct")
     user = world.coordinator.user
     user.groups.add(Group.objects.get(name=Role.MANAGER))
     user.department = world.manager.department
@@ -45,14 +45,14 @@ def test_the_coordinator_concerned_never_sees_it_even_as_a_manager(world):
 
 
 def test_ordinary_appeals_are_seen_by_the_districts_officers_but_not_by_other_enterprises(world):
-    appeal = world.file("penalty")
+    appeal = world.file_appeal("penalty")
     assert appeal.pk in visible(world.officer)
     assert appeal.pk not in visible(world.other_contact)
     assert appeal.pk not in visible(world.other_manager)
 
 
 def test_officer_guessing_an_integrity_appeal_id_in_the_admin_is_turned_away(world, client):
-    appeal = world.file("coordinator_conduct")
+    appeal = world.file_appeal("coordinator_conduct")
     client.force_login(world.officer)
     response = client.get(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
     assert response.status_code == 302 and response.url == reverse("admin:index")
@@ -64,7 +64,9 @@ def test_officer_guessing_an_integrity_appeal_id_in_the_admin_is_turned_away(wor
 
 
 def test_another_enterprise_gets_404_for_the_appeal_and_its_attachment(world, client):
-    appeal = world.file("coordinator_conduct", attachments=[SimpleUploadedFile("note.txt", b"evidence")])
+    appeal = world.file_appeal(
+        "coordinator_conduct", attachments=[SimpleUploadedFile("note.txt", b"evidence")]
+    )
     attachment = appeal.attachments.get()
     client.force_login(world.other_contact)
     assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 404
@@ -77,12 +79,12 @@ def test_another_enterprise_gets_404_for_the_appeal_and_its_attachment(world, cl
 
 
 def test_filing_an_integrity_appeal_notifies_only_the_management_department(world):
-    world.file("coordinator_conduct")
+    world.file_appeal("coordinator_conduct")
     told = set(Notification.objects.filter(verb="appeal_filed").values_list("recipient_id", flat=True))
     assert told == {world.manager.pk}
 
 
 def test_filing_an_ordinary_appeal_notifies_the_local_customs_leader(world):
-    world.file("penalty")
+    world.file_appeal("penalty")
     told = set(Notification.objects.filter(verb="appeal_filed").values_list("recipient_id", flat=True))
     assert told == {world.leader.pk}

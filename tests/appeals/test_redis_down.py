@@ -96,12 +96,12 @@ def test_an_appeal_filed_while_redis_is_down_is_saved_and_its_notice_delivered_w
     world, dedicated_redis, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = world.file("penalty", subject="Filed while Redis is up")
+        first = world.file_appeal("penalty", subject="Filed while Redis is up")
     assert dedicated_redis.queue_length() == 1  # the leader's e-mail went straight to the broker
 
     dedicated_redis.stop()
     with django_capture_on_commit_callbacks(execute=True):
-        second = world.file("penalty", subject="Filed while Redis is down")
+        second = world.file_appeal("penalty", subject="Filed while Redis is down")
     assert set(Appeal.objects.values_list("pk", flat=True)) == {first.pk, second.pk}
     pending = OutboxMessage.objects.filter(dispatched_at__isnull=True)
     assert pending.count() == 1

@@ -26,21 +26,21 @@ def test_default_deadlines_are_working_days_per_type(settings):
 
 
 def test_the_deadline_counts_working_days_from_filing(world):
-    appeal = world.file("credit_decision")
+    appeal = world.file_appeal("credit_decision")
     assert appeal.due_at == deadline(appeal.filed_at, appeal_deadline_working_days("credit_decision"))
     assert appeal.events.get().kind == AppealEvent.Kind.FILED
 
 
 def test_a_disallowed_attachment_saves_nothing(world):
     with pytest.raises(DomainError):
-        world.file(attachments=[SimpleUploadedFile("virus.exe", b"MZ")])
+        world.file_appeal(attachments=[SimpleUploadedFile("virus.exe", b"MZ")])
     assert not Appeal.objects.exists()
 
 
 def test_an_attachment_over_the_size_limit_saves_nothing(world, settings):
     settings.GUANQI = {**settings.GUANQI, "ATTACHMENT_MAX_BYTES": 10}
     with translation.override("en"), pytest.raises(DomainError, match="larger"):
-        world.file(attachments=[SimpleUploadedFile("scan.pdf", b"x" * 11)])
+        world.file_appeal(attachments=[SimpleUploadedFile("scan.pdf", b"x" * 11)])
     assert not Appeal.objects.exists()
 
 
@@ -56,7 +56,7 @@ def test_someone_outside_the_enterprise_cannot_file_for_it(world):
 
 
 def test_a_decision_needs_reasons_and_a_decided_appeal_cannot_be_decided_again(world):
-    appeal = world.file()
+    appeal = world.file_appeal()
     with pytest.raises(DomainError):
         services.decide_appeal(appeal=appeal, outcome="rejected", reasons=" ", actor=world.officer)
     services.decide_appeal(
@@ -69,7 +69,7 @@ def test_a_decision_needs_reasons_and_a_decided_appeal_cannot_be_decided_again(w
 
 
 def test_officer_triages_an_appeal_end_to_end_in_the_admin(world, client):
-    appeal = world.file()
+    appeal = world.file_appeal()
     client.force_login(world.officer)
     assign_url = reverse("admin:appeals_appeal_assign", args=[appeal.pk])
     page = client.get(assign_url)
@@ -95,7 +95,7 @@ def test_officer_triages_an_appeal_end_to_end_in_the_admin(world, client):
 
 
 def test_bulk_decision_goes_through_a_confirmation_page_and_the_service(world, client):
-    first, second = world.file(), world.file("penalty")
+    first, second = world.file_appeal(), world.file_appeal("penalty")
     client.force_login(world.officer)
     url = reverse("admin:appeals_appeal_changelist")
     selection = {"action": "decide_selected", "_selected_action": [first.pk, second.pk]}
@@ -107,7 +107,7 @@ def test_bulk_decision_goes_through_a_confirmation_page_and_the_service(world, c
 
 
 def test_forwarding_sends_the_appeal_to_the_management_department_which_decides(world):
-    appeal = world.file()
+    appeal = world.file_appeal()
     services.decide_appeal(
         appeal=appeal, outcome="forwarded", reasons="Needs the Management Department.", actor=world.officer
     )
@@ -123,7 +123,7 @@ def test_forwarding_sends_the_appeal_to_the_management_department_which_decides(
 
 
 def test_nothing_can_be_deleted_or_added_in_the_admin(world, client):
-    appeal = world.file()
+    appeal = world.file_appeal()
     client.force_login(world.officer)
     assert client.get(reverse("admin:appeals_appeal_delete", args=[appeal.pk])).status_code in (302, 403)
     assert client.get(reverse("admin:appeals_appeal_add")).status_code == 403
@@ -136,7 +136,7 @@ def test_overdue_appeals_are_highlighted_and_the_changelist_query_count_is_const
     world, client, django_assert_max_num_queries
 ):
     for _ in range(3):
-        world.file()
+        world.file_appeal()
     Appeal.objects.update(due_at=timezone.now() - datetime.timedelta(days=1))
     client.force_login(world.officer)
     url = reverse("admin:appeals_appeal_changelist")
@@ -144,13 +144,13 @@ def test_overdue_appeals_are_highlighted_and_the_changelist_query_count_is_const
         page = client.get(url, {"overdue": "yes"})
     assert page.content.decode().count('data-testid="overdue"') == 3
     for _ in range(10):
-        world.file()
+        world.file_appeal()
     with django_assert_max_num_queries(20):
         client.get(url)
 
 
 def test_management_department_disqualifies_the_coordinator_from_an_integrity_appeal(world, client):
-    appeal = world.file("coordinator_conduct")
+    appeal = world.file_appeal("coordinator_conduct")
     client.force_login(world.manager)
     url = reverse("admin:appeals_appeal_disqualify", args=[appeal.pk])
     assert 'data-testid="confirmation-page"' in client.get(url).content.decode()
@@ -172,6 +172,6 @@ def test_management_department_disqualifies_the_coordinator_from_an_integrity_ap
 
 
 def test_an_ordinary_officer_cannot_disqualify(world):
-    appeal = world.file("coordinator_conduct")
+    appeal = world.file_appeal("coordinator_conduct")
     with pytest.raises(DomainError):
         services.disqualify_from_appeal(appeal=appeal, ground="violation", evidence="x", actor=world.officer)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from appeals.models import Appeal
-from portal.roles import Role
-from tests.factories import PASSWORD, customs_user, member, paired_enterprise
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +22,8 @@ def sign_in(page, base_url, username):
     page.wait_for_load_state()
 
 
-def test_an_officer_triages_an_appeal_end_to_end(page, live_server, artifacts):
-    enterprise, *_ = paired_enterprise()
-    contact = member(enterprise, username="appeal-contact")
-    officer = customs_user(Role.CUSTOMS_OFFICER, enterprise.local_customs, username="appeal-officer")
+def test_an_officer_triages_an_appeal_end_to_end(page, live_server, artifacts, world):
+    contact, officer = world.contact, world.officer
 
     sign_in(page, live_server.url, contact.username)
     page.goto(f"{live_server.url}/appeals/new/")

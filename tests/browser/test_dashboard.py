@@ -7,15 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from coordinators.services import assign_pair
-from portal.roles import Role
-from tests.factories import (
-    PASSWORD,
-    CoordinatorFactory,
-    LocalCustomsFactory,
-    management_manager,
-    rated_enterprise,
-)
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -30,18 +22,14 @@ def sign_in(page, base_url, username):
     page.wait_for_load_state()
 
 
-def test_manager_filters_the_dashboard_and_downloads_exports(page, live_server, artifacts):
-    airport = LocalCustomsFactory(name_en="Airport Customs")
-    harbour = LocalCustomsFactory(district=airport.district, name_en="Harbour Customs")
-    heavy, b, c, _d = (CoordinatorFactory(local_customs=airport) for _ in range(4))
-    for partner, count in ((b, 4), (c, 2)):
-        for _ in range(count):
-            assign_pair(enterprise=rated_enterprise(local_customs=airport), coordinators=[heavy, partner])
-    CoordinatorFactory(local_customs=harbour)
-    manager = management_manager(airport.district, username="manager-browser")
-    manager.groups.add(*type(manager.groups.first()).objects.filter(name=Role.CUSTOMS_OFFICER))
+def test_manager_filters_the_dashboard_and_downloads_exports(page, live_server, artifacts, world):
+    airport, harbour = world.office, world.other_office
+    heavy, b, c, _d = world.new_coordinators(4, airport)
+    world.assign(heavy, b, 4)
+    world.assign(heavy, c, 2)
+    world.new_coordinator(harbour)
 
-    sign_in(page, live_server.url, manager.username)
+    sign_in(page, live_server.url, world.manager.username)
     assert page.url.endswith("/supervision/")
     assert page.get_by_test_id("coordinator-row").count() == 5
 

@@ -6,7 +6,7 @@ import pytest
 
 from coordination.models import CoordinationRequest, RequestStatus
 from tests.browser.test_login import sign_in
-from tests.coordinators.requests_helpers import PDF, make_setup
+from tests.world import PDF
 
 # serialized_rollback: the data migrations (credit regimes, role groups, SLA targets) survive the flush.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,14 +17,13 @@ def sign_out(page):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_request_journey(page, live_server, artifacts, tmp_path, language):
-    s = make_setup()
+def test_request_journey(page, live_server, artifacts, tmp_path, world, language):
     base = live_server.url
     attachment = tmp_path / "invoice.pdf"
     attachment.write_bytes(PDF)
 
     # The contact person files a request with an attachment.
-    sign_in(page, base, s.contact.username, language)
+    sign_in(page, base, world.contact.username, language)
     assert page.locator("html").get_attribute("lang") == language
     page.screenshot(path=str(artifacts / f"request-enterprise-home-{language}.png"), full_page=True)
     page.goto(f"{base}/coordination/requests/new/")
@@ -41,7 +40,7 @@ def test_request_journey(page, live_server, artifacts, tmp_path, language):
     sign_out(page)
 
     # The coordinator sees it in the workspace and replies, then resolves it.
-    sign_in(page, base, s.coordinator.user.username, language)
+    sign_in(page, base, world.coordinator.user.username, language)
     assert page.url.endswith("/coordination/workspace/")
     row = page.get_by_test_id("queue-row").filter(has_text="出口退税申报提示报关单信息不一致")
     assert row.count() == 1
@@ -59,7 +58,7 @@ def test_request_journey(page, live_server, artifacts, tmp_path, language):
     sign_out(page)
 
     # The contact person sees the reply, confirms the resolution and rates it.
-    sign_in(page, base, s.contact.username, language)
+    sign_in(page, base, world.contact.username, language)
     page.goto(f"{base}/coordination/requests/{request.pk}/")
     assert "请在“单一窗口”核对报关单状态" in page.get_by_test_id("message").first.inner_text()
     page.get_by_test_id("confirm-form").locator("select[name=rating]").select_option("5")
@@ -72,12 +71,9 @@ def test_request_journey(page, live_server, artifacts, tmp_path, language):
     assert request.status == RequestStatus.CLOSED and request.rating == 5
 
 
-def test_the_request_page_works_on_a_phone_sized_screen(page, live_server, artifacts):
-    from tests.coordinators.requests_helpers import file_one
-
-    s = make_setup()
-    r = file_one(s)
-    sign_in(page, live_server.url, s.contact.username, "zh-hans")
+def test_the_request_page_works_on_a_phone_sized_screen(page, live_server, artifacts, world):
+    r = world.file_request()
+    sign_in(page, live_server.url, world.contact.username, "zh-hans")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/coordination/requests/{r.pk}/")
     width = page.evaluate("document.documentElement.scrollWidth")

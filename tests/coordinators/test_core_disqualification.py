@@ -47,7 +47,11 @@ def test_only_a_manager_disqualifies(world):
 
 def test_administrator_may_disqualify(world):
     admin = UserFactory(roles=[Role.ADMINISTRATOR])
-    _disqualify(world.new_coordinator(), admin)
+    coordinator = world.new_coordinator()
+    decision = _disqualify(coordinator, admin)
+    coordinator.refresh_from_db()
+    assert coordinator.status == Coordinator.Status.DISQUALIFIED
+    assert decision.decided_by == admin
 
 
 def test_manager_of_another_district_cannot_disqualify(world):

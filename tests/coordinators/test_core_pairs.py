@@ -1,4 +1,4 @@
-"""Pair assignment and suggestion (DOMAIN.md, "Coordinators")."""
+"""Pair assignment and suggestion (docs/DOMAIN.md, "Coordinators")."""
 
 import datetime
 

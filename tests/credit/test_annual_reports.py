@@ -39,7 +39,7 @@ def test_missing_report_after_the_deadline_makes_a_candidate_not_a_listing():
     assert (result.processed, again.processed) == (1, 0)
     candidate = AnnualReportCandidate.objects.get()
     assert (candidate.enterprise, candidate.year, candidate.status) == (late, 2026, "pending")
-    # DOMAIN note: a human confirms; the job lists nobody.
+    # An officer confirms each candidate (docs/DOMAIN.md): the job itself lists nobody.
     assert not AbnormalListEntry.objects.exists()
 
 

@@ -75,7 +75,10 @@ def test_rating_cannot_be_raised_while_on_the_abnormal_list(world):
 def test_downgrade_is_allowed_while_on_the_abnormal_list(world):
     enterprise = rated_enterprise("advanced_certified", on=D(2026, 5, 1), local_customs=world.office)
     AbnormalListEntry.objects.create(enterprise=enterprise, reason="unreachable", listed_on=D(2026, 6, 1))
-    record(enterprise, "decree-282", "regular", D(2026, 7, 1), reason=R.DOWNGRADE)
+    event = record(enterprise, "decree-282", "regular", D(2026, 7, 1), reason=R.DOWNGRADE)
+    enterprise.refresh_from_db()
+    assert (enterprise.rating.code, enterprise.rating.regime.code) == ("regular", "decree-282")
+    assert CreditEvent.objects.filter(enterprise=enterprise).latest("id") == event
 
 
 def test_gift_rule_bars_a_raise_for_three_years(world):

@@ -8,8 +8,6 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from outreach import services as outreach
-from portal.roles import Role
-from tests.factories import customs_user, member, paired_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +17,9 @@ def feed(client, user):
     return client.get(reverse("outreach:calendar_feed", args=[token]))
 
 
-def test_enterprise_feed_has_its_recertification_date_and_registered_sessions(client):
-    enterprise, _a, _b = paired_enterprise()
+def test_enterprise_feed_has_its_recertification_date_and_registered_sessions(client, world):
+    enterprise, contact, officer = world.enterprise, world.contact, world.officer
     Enterprise.objects.filter(pk=enterprise.pk).update(recertification_due=datetime.date(2027, 3, 1))
-    contact = member(enterprise)
-    officer = customs_user(Role.CUSTOMS_OFFICER, enterprise.local_customs)
     start = timezone.now() + datetime.timedelta(days=5)
     session = outreach.create_training_session(
         actor=officer,
@@ -46,14 +42,11 @@ def test_enterprise_feed_has_its_recertification_date_and_registered_sessions(cl
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 
 
-def test_coordinator_feed_has_their_site_visits(client):
+def test_coordinator_feed_has_their_site_visits(client, world):
     from coordination import services as requests
 
-    enterprise, a, b = paired_enterprise()
-    contact = member(enterprise)
-    request = requests.file_request(
-        enterprise=enterprise, author=contact, service_type="consulting", subject="s", description="d"
-    )
+    enterprise, a, b = world.enterprise, world.coordinator, world.partner
+    request = world.file_request(subject="s", description="d")
     requests.schedule_site_visit(
         request=request,
         actor=a.user,
@@ -72,9 +65,8 @@ def test_wrong_token_is_404(client):
     assert client.get(reverse("outreach:calendar_feed", args=["not-a-token"])).status_code == 404
 
 
-def test_rotating_revokes_the_old_token(client):
-    enterprise, _a, _b = paired_enterprise()
-    contact = member(enterprise)
+def test_rotating_revokes_the_old_token(client, world):
+    contact = world.contact
     old = outreach.calendar_token_for(contact).token
     new = outreach.rotate_calendar_token(user=contact).token
     assert new != old
@@ -82,20 +74,18 @@ def test_rotating_revokes_the_old_token(client):
     assert client.get(reverse("outreach:calendar_feed", args=[new])).status_code == 200
 
 
-def test_token_of_a_user_who_left_the_enterprise_shows_nothing_of_it(client):
+def test_token_of_a_user_who_left_the_enterprise_shows_nothing_of_it(client, world):
     from enterprises import services
 
-    enterprise, _a, _b = paired_enterprise()
-    Enterprise.objects.filter(pk=enterprise.pk).update(recertification_due=datetime.date(2027, 3, 1))
-    staff = member(enterprise, Role.ENTERPRISE_STAFF)
+    Enterprise.objects.filter(pk=world.enterprise.pk).update(recertification_due=datetime.date(2027, 3, 1))
+    staff = world.staff
     token = outreach.calendar_token_for(staff).token
     services.end_membership(membership=staff.memberships.get())
     assert client.get(reverse("outreach:calendar_feed", args=[token])).status_code == 404
 
 
-def test_calendar_page_shows_the_feed_address(login):
-    enterprise, _a, _b = paired_enterprise()
-    contact = member(enterprise)
+def test_calendar_page_shows_the_feed_address(login, world):
+    contact = world.contact
     page = login(contact).get(reverse("outreach:calendar"))
     assert outreach.calendar_token_for(contact).token in page.content.decode()
 

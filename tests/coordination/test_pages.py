@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from coordination import services
 from coordination.models import RequestStatus
-from tests.coordinators.requests_helpers import file_one, make_setup
+from coordinators import services as coordination
+from coordinators.models import RecusalReason
+from tests.world import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -23,53 +25,58 @@ def queries(client, url, params=None) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.fixture
-def s():
-    return make_setup()
-
-
-def many(s, n):
+def many(world, n):
     for i in range(n):
-        r = file_one(s, subject=f"请求 {i}")
+        r = world.file_request(subject=f"请求 {i}")
         if i % 3 == 0:
-            services.post_message(request=r, author=s.coordinator.user, body="收到")
+            services.post_message(request=r, author=world.coordinator.user, body="收到")
 
 
 @pytest.mark.parametrize(
     "name", ["coordination:request_list", "coordination:workspace", "coordination:knowledge_base"]
 )
-def test_list_pages_run_a_constant_number_of_queries(client, s, name):
-    user = s.coordinator.user if name == "coordination:workspace" else s.contact
+def test_list_pages_run_a_constant_number_of_queries(client, world, name):
+    user = world.coordinator.user if name == "coordination:workspace" else world.contact
     client.force_login(user)
-    many(s, 3)
+    many(world, 3)
     for i in range(3):
         services.publish_general_answer(
-            actor=s.coordinator.user, service_type="consulting", title=f"答案{i}", question="问", answer="答"
+            actor=world.coordinator.user,
+            service_type="consulting",
+            title=f"答案{i}",
+            question="问",
+            answer="答",
         )
     few = queries(client, reverse(name))
-    many(s, 25)
+    many(world, 25)
     for i in range(25):
         services.publish_general_answer(
-            actor=s.coordinator.user, service_type="consulting", title=f"更多{i}", question="问", answer="答"
+            actor=world.coordinator.user,
+            service_type="consulting",
+            title=f"更多{i}",
+            question="问",
+            answer="答",
         )
     assert queries(client, reverse(name)) == few
 
 
-def test_request_page_runs_a_constant_number_of_queries(client, s):
-    client.force_login(s.contact)
-    r = file_one(s)
-    services.post_message(request=r, author=s.coordinator.user, body="1")
+def test_request_page_runs_a_constant_number_of_queries(client, world):
+    client.force_login(world.contact)
+    r = world.file_request()
+    services.post_message(request=r, author=world.coordinator.user, body="1")
     few = queries(client, reverse("coordination:request_detail", args=[r.pk]))
     for i in range(15):
-        services.post_message(request=r, author=s.coordinator.user if i % 2 else s.staff, body=f"消息{i}")
+        services.post_message(
+            request=r, author=world.coordinator.user if i % 2 else world.staff, body=f"消息{i}"
+        )
     assert queries(client, reverse("coordination:request_detail", args=[r.pk])) == few
 
 
-def test_my_requests_filters_by_status_type_date_and_search(client, s):
-    a = file_one(s, subject="出口退税问题")
-    b = file_one(s, subject="查验等待", service_type="difficult_problems")
-    services.withdraw(request=b, actor=s.contact)
-    client.force_login(s.contact)
+def test_my_requests_filters_by_status_type_date_and_search(client, world):
+    a = world.file_request(subject="出口退税问题")
+    b = world.file_request(subject="查验等待", service_type="difficult_problems")
+    services.withdraw(request=b, actor=world.contact)
+    client.force_login(world.contact)
     url = reverse("coordination:request_list")
 
     def shown(params):
@@ -83,9 +90,9 @@ def test_my_requests_filters_by_status_type_date_and_search(client, s):
     assert shown({"filed_from": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}) == set()
 
 
-def test_my_requests_pages_with_a_cursor(client, s):
-    many(s, 30)
-    client.force_login(s.contact)
+def test_my_requests_pages_with_a_cursor(client, world):
+    many(world, 30)
+    client.force_login(world.contact)
     first = client.get(reverse("coordination:request_list"))
     page1 = first.context["page"]
     assert len(page1.items) == 25 and page1.next_cursor
@@ -93,23 +100,23 @@ def test_my_requests_pages_with_a_cursor(client, s):
     assert len(page2.items) == 5 and not ({r.pk for r in page1.items} & {r.pk for r in page2.items})
 
 
-def test_a_broken_cursor_shows_the_first_page(client, s):
-    many(s, 2)
-    client.force_login(s.contact)
+def test_a_broken_cursor_shows_the_first_page(client, world):
+    many(world, 2)
+    client.force_login(world.contact)
     assert len(client.get(reverse("coordination:request_list"), {"cursor": "!!"}).context["page"].items) == 2
 
 
-def test_htmx_filter_returns_only_the_rows(client, s):
-    file_one(s)
-    client.force_login(s.contact)
+def test_htmx_filter_returns_only_the_rows(client, world):
+    world.file_request()
+    client.force_login(world.contact)
     response = client.get(reverse("coordination:request_list"), {"status": "open"}, HTTP_HX_REQUEST="true")
     assert b"<html" not in response.content and b'data-testid="request-row"' in response.content
 
 
-def test_workspace_lists_the_queue_by_due_time_and_flags_overdue(client, s):
-    old = file_one(s, subject="很久以前的请求", now=timezone.now() - datetime.timedelta(days=30))
-    new = file_one(s, subject="新请求")
-    client.force_login(s.coordinator.user)
+def test_workspace_lists_the_queue_by_due_time_and_flags_overdue(client, world):
+    old = world.file_request(subject="很久以前的请求", now=timezone.now() - datetime.timedelta(days=30))
+    new = world.file_request(subject="新请求")
+    client.force_login(world.coordinator.user)
     response = client.get(reverse("coordination:workspace"))
     assert [r.pk for r in response.context["page"].items] == [old.pk, new.pk]
     assert "table-danger" in response.content.decode()
@@ -117,51 +124,52 @@ def test_workspace_lists_the_queue_by_due_time_and_flags_overdue(client, s):
     assert [r.pk for r in overdue] == [old.pk]
 
 
-def test_workspace_is_for_customs_staff(client, s):
-    client.force_login(s.contact)
+def test_workspace_is_for_customs_staff(client, world):
+    client.force_login(world.contact)
     assert client.get(reverse("coordination:workspace")).status_code == 403
 
 
 @pytest.mark.parametrize(
     ("language", "title", "warning"), [("zh-hans", "我的企业", "免费"), ("en", "My enterprise", "free")]
 )
-def test_enterprise_home_in_both_languages(client, s, language, title, warning):
-    file_one(s, subject="一个未结请求")
-    client.force_login(s.contact)
+def test_enterprise_home_in_both_languages(client, world, language, title, warning):
+    world.file_request(subject="一个未结请求")
+    client.force_login(world.contact)
     client.cookies["django_language"] = language
     page = client.get(reverse("enterprises:home")).content.decode()
-    assert s.coordinator.user.display_name in page and s.partner.user.display_name in page
+    assert world.coordinator.user.display_name in page and world.partner.user.display_name in page
     assert "一个未结请求" in page
-    assert s.enterprise.rating.name_zh in page or s.enterprise.rating.name_en in page
+    assert world.enterprise.rating.name_zh in page or world.enterprise.rating.name_en in page
     assert 'data-testid="free-services"' in page
     if language == "en":
         assert "free" in page.lower()
 
 
-def test_enterprise_home_shows_the_recertification_date(client, s):
-    client.force_login(s.contact)
+def test_enterprise_home_shows_the_recertification_date(client, world):
+    client.force_login(world.contact)
     page = client.get(reverse("enterprises:home")).content.decode()
-    assert s.enterprise.recertification_due is None or s.enterprise.recertification_due.isoformat() in page
+    assert (
+        world.enterprise.recertification_due is None
+        or world.enterprise.recertification_due.isoformat() in page
+    )
 
 
-def test_enterprise_home_is_not_for_customs(client, s):
-    client.force_login(s.coordinator.user)
+def test_enterprise_home_is_not_for_customs(client, world):
+    client.force_login(world.coordinator.user)
     assert client.get(reverse("enterprises:home")).status_code == 403
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_request_page_in_both_languages(client, s, language):
-    r = file_one(s)
-    client.force_login(s.contact)
+def test_request_page_in_both_languages(client, world, language):
+    r = world.file_request()
+    client.force_login(world.contact)
     client.cookies["django_language"] = language
     page = client.get(reverse("coordination:request_detail", args=[r.pk])).content.decode()
     assert f'lang="{language}"' in page and 'data-testid="sla"' in page
 
 
-def test_filing_through_the_page(client, s):
-    from tests.coordinators.requests_helpers import pdf
-
-    client.force_login(s.staff)
+def test_filing_through_the_page(client, world):
+    client.force_login(world.staff)
     response = client.post(
         reverse("coordination:request_create"),
         {
@@ -173,16 +181,16 @@ def test_filing_through_the_page(client, s):
         },
     )
     assert response.status_code == 302
-    r = s.enterprise.coordination_requests.get()
-    assert r.urgency == "urgent" and r.attachments.count() == 1 and r.filed_by == s.staff
+    r = world.enterprise.coordination_requests.get()
+    assert r.urgency == "urgent" and r.attachments.count() == 1 and r.filed_by == world.staff
 
 
-def test_actions_through_the_page(client, s):
-    r = file_one(s)
-    client.force_login(s.coordinator.user)
+def test_actions_through_the_page(client, world):
+    r = world.file_request()
+    client.force_login(world.coordinator.user)
     client.post(reverse("coordination:request_action", args=[r.pk, "accept"]))
     client.post(reverse("coordination:request_action", args=[r.pk, "resolve"]), {"note": "已解决"})
-    client.force_login(s.contact)
+    client.force_login(world.contact)
     client.post(
         reverse("coordination:request_action", args=[r.pk, "confirm"]), {"rating": "5", "comment": "好"}
     )
@@ -190,9 +198,9 @@ def test_actions_through_the_page(client, s):
     assert r.status == RequestStatus.CLOSED and r.rating == 5
 
 
-def test_an_illegal_action_is_a_flash_message_not_a_500(client, s):
-    r = file_one(s)
-    client.force_login(s.contact)
+def test_an_illegal_action_is_a_flash_message_not_a_500(client, world):
+    r = world.file_request()
+    client.force_login(world.contact)
     response = client.post(
         reverse("coordination:request_action", args=[r.pk, "confirm"]), {"rating": "5"}, follow=True
     )
@@ -200,75 +208,70 @@ def test_an_illegal_action_is_a_flash_message_not_a_500(client, s):
     assert list(response.context["messages"])
 
 
-def test_scheduling_a_site_visit_needs_two_distinct_assignable_coordinators(client, s):
-    from coordinators import services as coordination
-    from coordinators.models import RecusalReason
-    from portal.roles import Role
-    from tests.factories import customs_user
-
-    r = file_one(s)
+def test_scheduling_a_site_visit_needs_two_distinct_assignable_coordinators(client, world):
+    r = world.file_request()
     when = timezone.now() + datetime.timedelta(days=3)
     with pytest.raises(services.RequestError):
         services.schedule_site_visit(
             request=r,
-            actor=s.coordinator.user,
-            coordinators=[s.coordinator, s.coordinator],
+            actor=world.coordinator.user,
+            coordinators=[world.coordinator, world.coordinator],
             scheduled_for=when,
             place="p",
             purpose="x",
         )
     coordination.declare_recusal(
-        coordinator=s.spare,
-        enterprise=s.enterprise,
+        coordinator=world.spare,
+        enterprise=world.enterprise,
         reason=RecusalReason.KINSHIP,
-        actor=customs_user(Role.MANAGER, s.office),
+        actor=world.manager,
     )
     with pytest.raises(services.RequestError):
         services.schedule_site_visit(
             request=r,
-            actor=s.coordinator.user,
-            coordinators=[s.coordinator, s.spare],
+            actor=world.coordinator.user,
+            coordinators=[world.coordinator, world.spare],
             scheduled_for=when,
             place="p",
             purpose="x",
         )
-    s.partner.qualification_valid_until = timezone.localdate() + datetime.timedelta(days=1)
-    s.partner.save()
+    world.partner.qualification_valid_until = timezone.localdate() + datetime.timedelta(days=1)
+    world.partner.save()
     with pytest.raises(services.RequestError):
         services.schedule_site_visit(
             request=r,
-            actor=s.coordinator.user,
-            coordinators=[s.coordinator, s.partner],
+            actor=world.coordinator.user,
+            coordinators=[world.coordinator, world.partner],
             scheduled_for=when,
             place="p",
             purpose="x",
         )
-    s.partner.qualification_valid_until = timezone.localdate() + datetime.timedelta(days=300)
-    s.partner.save()
+    world.partner.qualification_valid_until = timezone.localdate() + datetime.timedelta(days=300)
+    world.partner.save()
     visit = services.schedule_site_visit(
         request=r,
-        actor=s.coordinator.user,
-        coordinators=[s.coordinator, s.partner],
+        actor=world.coordinator.user,
+        coordinators=[world.coordinator, world.partner],
         scheduled_for=when,
         place="厂区",
         purpose="核查",
     )
-    assert {visit.coordinator_a, visit.coordinator_b} == {s.coordinator, s.partner}
-    client.force_login(s.coordinator.user)
+    assert {visit.coordinator_a, visit.coordinator_b} == {world.coordinator, world.partner}
+    client.force_login(world.coordinator.user)
     client.post(reverse("coordination:record_visit", args=[visit.pk]), {"record": "已核查"})
     visit.refresh_from_db()
     assert visit.status == "done" and visit.record == "已核查"
 
 
-def test_the_visit_page_refuses_a_single_coordinator_with_a_form_error(client, s):
-    r = file_one(s)
-    client.force_login(s.coordinator.user)
+def test_the_visit_page_refuses_a_single_coordinator_with_a_form_error(client, world):
+    r = world.file_request()
+    client.force_login(world.coordinator.user)
     when = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         reverse("coordination:schedule_visit", args=[r.pk]),
         {
-            "coordinator_a": s.coordinator.pk,
-            "coordinator_b": s.coordinator.pk,
+            "coordinator_a": world.coordinator.pk,
+            "coordinator_b": world.coordinator.pk,
             "scheduled_for": when,
             "place": "p",
             "purpose": "x",
@@ -277,9 +280,9 @@ def test_the_visit_page_refuses_a_single_coordinator_with_a_form_error(client, s
     assert response.status_code == 200 and not r.site_visits.exists()
 
 
-def test_contact_person_asks_for_a_site_visit(client, s):
-    r = file_one(s)
-    client.force_login(s.contact)
+def test_contact_person_asks_for_a_site_visit(client, world):
+    r = world.file_request()
+    client.force_login(world.contact)
     client.post(
         reverse("coordination:request_action", args=[r.pk, "request_site_visit"]), {"note": "请上午来"}
     )

@@ -10,15 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path
 
 from coordination.models import RequestStatus
-from tests.coordinators.requests_helpers import file_one, make_setup, pdf
+from coordinators import services as coordination
+from coordinators.models import RecusalReason
 from tests.factories import PASSWORD
+from tests.world import pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def s():
-    return make_setup()
 
 
 def login(client, user):
@@ -26,8 +23,8 @@ def login(client, user):
     return client
 
 
-def test_enterprise_files_and_lists_its_requests(client, s):
-    login(client, s.staff)
+def test_enterprise_files_and_lists_its_requests(client, world):
+    login(client, world.staff)
     response = client.post(
         "/api/requests/",
         {"service_type": "consulting", "subject": "API 请求", "description": "详情", "files": [pdf()]},
@@ -40,19 +37,19 @@ def test_enterprise_files_and_lists_its_requests(client, s):
     assert [r["id"] for r in listing["results"]] == [body["id"]]
 
 
-def test_filing_with_bad_input_is_a_400_and_changes_nothing(client, s):
-    login(client, s.contact)
+def test_filing_with_bad_input_is_a_400_and_changes_nothing(client, world):
+    login(client, world.contact)
     assert (
         client.post(
             "/api/requests/", {"service_type": "nonsense", "subject": "", "description": ""}
         ).status_code
         == 400
     )
-    assert not s.enterprise.coordination_requests.exists()
+    assert not world.enterprise.coordination_requests.exists()
 
 
-def test_customs_cannot_file_for_an_enterprise(client, s):
-    login(client, s.coordinator.user)
+def test_customs_cannot_file_for_an_enterprise(client, world):
+    login(client, world.coordinator.user)
     response = client.post(
         "/api/requests/",
         {"service_type": "consulting", "subject": "x", "description": "y"},
@@ -61,9 +58,9 @@ def test_customs_cannot_file_for_an_enterprise(client, s):
     assert response.status_code == 403
 
 
-def test_another_enterprise_gets_404_on_every_endpoint(client, s):
-    r = file_one(s)
-    other = make_setup()
+def test_another_enterprise_gets_404_on_every_endpoint(client, world):
+    r = world.file_request()
+    other = world.new_party()
     login(client, other.contact)
     assert client.get("/api/requests/").json()["results"] == []
     for url in (
@@ -88,27 +85,22 @@ def test_another_enterprise_gets_404_on_every_endpoint(client, s):
     assert r.status == RequestStatus.SUBMITTED and not r.messages.exists()
 
 
-def test_recused_coordinator_gets_404(client, s):
-    from coordinators import services as coordination
-    from coordinators.models import RecusalReason
-    from portal.roles import Role
-    from tests.factories import customs_user
-
-    r = file_one(s)
+def test_recused_coordinator_gets_404(client, world):
+    r = world.file_request()
     coordination.declare_recusal(
-        coordinator=s.partner,
-        enterprise=s.enterprise,
+        coordinator=world.partner,
+        enterprise=world.enterprise,
         reason=RecusalReason.KINSHIP,
-        actor=customs_user(Role.MANAGER, s.office),
+        actor=world.manager,
     )
-    login(client, s.partner.user)
+    login(client, world.partner.user)
     assert client.get(f"/api/requests/{r.pk}/").status_code == 404
     assert client.get("/api/requests/").json()["results"] == []
 
 
-def test_internal_notes_are_not_in_the_enterprise_api(client, s):
-    r = file_one(s)
-    login(client, s.coordinator.user)
+def test_internal_notes_are_not_in_the_enterprise_api(client, world):
+    r = world.file_request()
+    login(client, world.coordinator.user)
     response = client.post(
         f"/api/requests/{r.pk}/messages/",
         {"body": "内部备注", "internal": True},
@@ -120,22 +112,22 @@ def test_internal_notes_are_not_in_the_enterprise_api(client, s):
         "内部备注",
         "公开回复",
     }
-    login(client, s.contact)
+    login(client, world.contact)
     assert [m["body"] for m in client.get(f"/api/requests/{r.pk}/messages/").json()] == ["公开回复"]
 
 
-def test_enterprise_cannot_post_an_internal_note(client, s):
-    r = file_one(s)
-    login(client, s.contact)
+def test_enterprise_cannot_post_an_internal_note(client, world):
+    r = world.file_request()
+    login(client, world.contact)
     response = client.post(
         f"/api/requests/{r.pk}/messages/", {"body": "x", "internal": True}, content_type="application/json"
     )
     assert response.status_code == 403
 
 
-def test_transitions_through_the_api(client, s):
-    r = file_one(s)
-    login(client, s.coordinator.user)
+def test_transitions_through_the_api(client, world):
+    r = world.file_request()
+    login(client, world.coordinator.user)
     assert (
         client.post(
             f"/api/requests/{r.pk}/transitions/", {"action": "accept"}, content_type="application/json"
@@ -148,7 +140,7 @@ def test_transitions_through_the_api(client, s):
         content_type="application/json",
     ).json()
     assert body["status"] == "resolved"
-    login(client, s.contact)
+    login(client, world.contact)
     assert "confirm" in client.get(f"/api/requests/{r.pk}/").json()["available_actions"]
     body = client.post(
         f"/api/requests/{r.pk}/transitions/",
@@ -160,9 +152,9 @@ def test_transitions_through_the_api(client, s):
     assert [t["to_status"] for t in history] == ["submitted", "accepted", "resolved", "closed"]
 
 
-def test_an_illegal_transition_is_a_409(client, s):
-    r = file_one(s)
-    login(client, s.contact)
+def test_an_illegal_transition_is_a_409(client, world):
+    r = world.file_request()
+    login(client, world.contact)
     response = client.post(
         f"/api/requests/{r.pk}/transitions/",
         {"action": "confirm", "rating": 5},
@@ -171,9 +163,9 @@ def test_an_illegal_transition_is_a_409(client, s):
     assert response.status_code == 409 and response.json()["detail"]
 
 
-def test_staff_cannot_withdraw_through_the_api(client, s):
-    r = file_one(s)
-    login(client, s.staff)
+def test_staff_cannot_withdraw_through_the_api(client, world):
+    r = world.file_request()
+    login(client, world.staff)
     assert (
         client.post(
             f"/api/requests/{r.pk}/transitions/", {"action": "withdraw"}, content_type="application/json"
@@ -182,24 +174,24 @@ def test_staff_cannot_withdraw_through_the_api(client, s):
     )
 
 
-def test_api_list_runs_a_constant_number_of_queries(client, s):
-    login(client, s.contact)
+def test_api_list_runs_a_constant_number_of_queries(client, world):
+    login(client, world.contact)
     for i in range(3):
-        file_one(s, subject=f"r{i}")
+        world.file_request(subject=f"r{i}")
     with CaptureQueriesContext(connection) as few:
         assert client.get("/api/requests/").status_code == 200
     for i in range(25):
-        file_one(s, subject=f"more{i}")
+        world.file_request(subject=f"more{i}")
     with CaptureQueriesContext(connection) as more:
         body = client.get("/api/requests/").json()
     assert len(body["results"]) == 25 and body["next"]
     assert len(more.captured_queries) == len(few.captured_queries)
 
 
-def test_api_list_uses_cursor_pagination(client, s):
-    login(client, s.contact)
+def test_api_list_uses_cursor_pagination(client, world):
+    login(client, world.contact)
     for i in range(27):
-        file_one(s, subject=f"r{i}")
+        world.file_request(subject=f"r{i}")
     first = client.get("/api/requests/").json()
     assert "cursor=" in first["next"] and "count" not in first
     second = client.get(first["next"]).json()
@@ -224,10 +216,10 @@ def test_schema_documents_the_request_endpoints_without_warnings():
     assert "CoordinationRequestStatus" in schema["components"]["schemas"]
 
 
-def test_the_full_schema_has_no_warnings_about_our_components(client, s):
+def test_the_full_schema_has_no_warnings_about_our_components(client, world):
     from drf_spectacular.drainage import GENERATOR_STATS
 
-    login(client, s.contact)
+    login(client, world.contact)
     GENERATOR_STATS.reset()
     assert client.get("/api/schema/").status_code == 200
     ours = [
@@ -236,8 +228,8 @@ def test_the_full_schema_has_no_warnings_about_our_components(client, s):
     assert ours == []
 
 
-def test_swagger_ui_loads_with_local_static_only(client, s):
-    login(client, s.contact)
+def test_swagger_ui_loads_with_local_static_only(client, world):
+    login(client, world.contact)
     page = client.get("/api/docs/").content.decode()
     assert "swagger" in page.lower()
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
@@ -245,6 +237,6 @@ def test_swagger_ui_loads_with_local_static_only(client, s):
 
 
 @pytest.mark.parametrize("url", ["/api/requests/None/", "/api/requests/abc/messages/", "/api/appeals/x/"])
-def test_a_non_numeric_id_is_a_404_not_a_500(client, s, url):
-    login(client, s.contact)
+def test_a_non_numeric_id_is_a_404_not_a_500(client, world, url):
+    login(client, world.contact)
     assert client.get(url).status_code == 404

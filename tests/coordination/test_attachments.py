@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from coordination.models import CoordinationRequest, RequestAttachment
 from portal import uploads as attachments
-from tests.coordinators.requests_helpers import PNG, file_one, make_setup, pdf
+from tests.world import PNG, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -60,17 +60,15 @@ def test_too_large_file_is_refused(settings):
         attachments.check_upload(SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 200))
 
 
-def test_a_refused_attachment_files_nothing():
-    s = make_setup()
+def test_a_refused_attachment_files_nothing(world):
     with pytest.raises(attachments.AttachmentError):
-        file_one(s, files=[pdf(), SimpleUploadedFile("evil.pdf", b"MZ")])
+        world.file_request(files=[pdf(), SimpleUploadedFile("evil.pdf", b"MZ")])
     assert not CoordinationRequest.objects.exists()
     assert not RequestAttachment.objects.exists()
 
 
-def test_the_filing_page_shows_a_clear_error_for_a_bad_file(client):
-    s = make_setup()
-    client.force_login(s.contact)
+def test_the_filing_page_shows_a_clear_error_for_a_bad_file(client, world):
+    client.force_login(world.contact)
     response = client.post(
         reverse("coordination:request_create"),
         {
@@ -86,12 +84,11 @@ def test_the_filing_page_shows_a_clear_error_for_a_bad_file(client):
     assert not CoordinationRequest.objects.exists()
 
 
-def test_stored_file_keeps_the_original_name_for_download(client):
-    s = make_setup()
-    r = file_one(s, files=[pdf("发票.pdf")])
+def test_stored_file_keeps_the_original_name_for_download(client, world):
+    r = world.file_request(files=[pdf("发票.pdf")])
     attachment = r.attachments.get()
     assert attachment.original_name == "发票.pdf" and "发票" not in attachment.file.name
-    client.force_login(s.staff)
+    client.force_login(world.staff)
     response = client.get(reverse("coordination:attachment_download", args=[attachment.pk]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]

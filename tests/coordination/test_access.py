@@ -9,23 +9,24 @@ from coordination import services
 from coordination.models import CoordinationRequest, RequestMessage, RequestStatus
 from coordinators import services as coordination
 from coordinators.models import RecusalReason
-from portal.roles import Role
-from tests.coordinators.requests_helpers import file_one, make_setup, pdf
-from tests.factories import CoordinatorFactory, LocalCustomsFactory, customs_user
+from tests.world import pdf
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two():
-    a = make_setup()
-    b = make_setup()
-    ra = file_one(a, files=[pdf()])
-    services.post_message(request=ra, author=a.coordinator.user, body="公开回复", files=[pdf("reply.pdf")])
+def two(world):
+    """The world's party, whose request has a public reply and an internal note (each with a file), and
+    another party (of another district)."""
+    other = world.new_party()
+    ra = world.file_request(files=[pdf()])
     services.post_message(
-        request=ra, author=a.coordinator.user, body="内部备注", internal=True, files=[pdf("internal.pdf")]
+        request=ra, author=world.coordinator.user, body="公开回复", files=[pdf("reply.pdf")]
     )
-    return a, b, ra
+    services.post_message(
+        request=ra, author=world.coordinator.user, body="内部备注", internal=True, files=[pdf("internal.pdf")]
+    )
+    return world.party, other, ra
 
 
 def test_visible_to_keeps_enterprises_apart(two):
@@ -108,13 +109,10 @@ def test_attachment_files_are_not_under_a_public_url(two):
     assert "/private/" in attachment.file.path
 
 
-def test_recused_coordinator_never_sees_the_enterprise_requests(client, two):
+def test_recused_coordinator_never_sees_the_enterprise_requests(client, world, two):
     a, _b, ra = two
     coordination.declare_recusal(
-        coordinator=a.partner,
-        enterprise=a.enterprise,
-        reason=RecusalReason.KINSHIP,
-        actor=customs_user(Role.MANAGER, a.office),
+        coordinator=a.partner, enterprise=a.enterprise, reason=RecusalReason.KINSHIP, actor=world.manager
     )
     user = a.partner.user
     user.__dict__.pop("roles", None)
@@ -128,18 +126,14 @@ def test_recused_coordinator_never_sees_the_enterprise_requests(client, two):
         )
 
 
-def test_recused_coordinator_does_not_see_a_request_transferred_to_their_office(two):
+def test_recused_coordinator_does_not_see_a_request_transferred_to_their_office(world, two):
     a, _b, ra = two
-    other_office = LocalCustomsFactory(district=a.office.district)
-    recused = CoordinatorFactory(local_customs=other_office)
+    recused = world.new_coordinator(world.other_office)
     coordination.declare_recusal(
-        coordinator=recused,
-        enterprise=a.enterprise,
-        reason=RecusalReason.KINSHIP,
-        actor=customs_user(Role.MANAGER, a.office),
+        coordinator=recused, enterprise=a.enterprise, reason=RecusalReason.KINSHIP, actor=world.manager
     )
-    services.transfer(request=ra, actor=a.coordinator.user, reason="属地", to_office=other_office)
-    colleague = CoordinatorFactory(local_customs=other_office)
+    services.transfer(request=ra, actor=a.coordinator.user, reason="属地", to_office=world.other_office)
+    colleague = world.new_coordinator(world.other_office)
     recused.user.__dict__.pop("roles", None)
     assert CoordinationRequest.objects.visible_to(colleague.user).filter(pk=ra.pk).exists()
     assert not CoordinationRequest.objects.visible_to(recused.user).filter(pk=ra.pk).exists()
@@ -150,12 +144,11 @@ def test_coordinator_of_the_same_office_outside_the_pair_does_not_see_it(two):
     assert not CoordinationRequest.objects.visible_to(a.spare.user).exists()
 
 
-def test_coordinator_of_the_receiving_office_sees_a_transferred_request(two):
+def test_coordinator_of_the_receiving_office_sees_a_transferred_request(world, two):
     a, _b, ra = two
-    other = LocalCustomsFactory(district=a.office.district)
-    receiver = CoordinatorFactory(local_customs=other)
+    receiver = world.new_coordinator(world.other_office)
     assert not CoordinationRequest.objects.visible_to(receiver.user).exists()
-    services.transfer(request=ra, actor=a.coordinator.user, reason="属地", to_office=other)
+    services.transfer(request=ra, actor=a.coordinator.user, reason="属地", to_office=world.other_office)
     assert CoordinationRequest.objects.visible_to(receiver.user).filter(pk=ra.pk).exists()
 
 
