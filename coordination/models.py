@@ -384,7 +384,10 @@ class CustomsOnlyRows:
 
 class RequestHandler(models.Model):
     """A coordinator responsible for a request: the enterprise's pair when filed, or whoever accepted it
-    or took it over (a substitute, the receiving office after a transfer). Append-only."""
+    or took it over (a substitute, the receiving office after a transfer). A coordinator who withdraws,
+    is disqualified, loses the qualification or whose office hands the request over stops handling it:
+    the row is ended (``ended_at``, ``end_reason``), never deleted, so the history of who was responsible
+    when stays. Only active handlers are shown, notified, and counted on the dashboard."""
 
     scope_rule = ScopeRule(via="request")
 
@@ -402,8 +405,18 @@ class RequestHandler(models.Model):
         related_name="request_handlings",
         verbose_name=_("coordinator"),
     )
+
+    class EndReason(models.TextChoices):
+        RECUSAL = "recusal", _("Withdrew (recusal)")
+        DISQUALIFICATION = "disqualification", _("Disqualified")
+        QUALIFICATION_LAPSED = "qualification_lapsed", _("Qualification lapsed")
+        TRANSFERRED = "transferred", _("The request was transferred to another office")
+        REPLACED = "replaced", _("Replaced in the pair")
+
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=30, choices=EndReason.choices, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -414,7 +427,12 @@ class RequestHandler(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "coordinator"], name="one_handler_row_per_coordinator")
         ]
-        indexes = [models.Index(fields=["coordinator", "request"], name="handler_coordinator")]
+        indexes = [
+            models.Index(fields=["coordinator", "request"], name="handler_coordinator"),
+            models.Index(
+                fields=["coordinator", "request"], condition=Q(ended_at__isnull=True), name="handler_active"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.coordinator} → #{self.request_id}"

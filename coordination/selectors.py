@@ -209,7 +209,7 @@ def request_file(user, request: CoordinationRequest) -> RequestFile:
         transitions=list(RequestTransition.objects.filter(request=request).select_related("actor")),
         attachments=list(files.filter(message__isnull=True)),
         handlers=list(
-            RequestHandler.objects.filter(request=request).select_related(
+            RequestHandler.objects.filter(request=request, ended_at__isnull=True).select_related(
                 "coordinator__user", "coordinator__local_customs"
             )
         ),
@@ -268,7 +268,9 @@ def overdue_counts_by_coordinator(
     if local_customs_id is not None:
         qs = qs.filter(local_customs_id=local_customs_id)
     p = "request_handlings__request__"
-    scope = Q()
+    # Only the coordinators who handle (or handled to the end) a request answer for it: a coordinator who
+    # withdrew, was replaced or whose office handed the request over is not credited with it.
+    scope = Q(request_handlings__ended_at__isnull=True)
     if filed_from is not None:
         scope &= Q(**{f"{p}filed_at__date__gte": filed_from})
     if filed_to is not None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coordination import access, knowledge, sla
 from coordination.models import (
+    OPEN_STATUSES,
     CoordinationRequest,
     PublishedAnswer,
     RequestAttachment,
@@ -33,6 +35,7 @@ from portal import uploads
 from portal.conf import tunable
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.messages import name_of, text
+from portal.notifications import forget_enterprise
 
 S = RequestStatus
 
@@ -67,11 +70,15 @@ def _coordinator_of(user) -> Coordinator | None:
 
 
 def _add_handler(request: CoordinationRequest, coordinator: Coordinator | None, reason: str, now) -> None:
+    """Make ``coordinator`` an active handler (again, if they once handled it)."""
     if coordinator is None:
         return
-    RequestHandler.objects.get_or_create(
+    handler, created = RequestHandler.objects.get_or_create(
         request=request, coordinator=coordinator, defaults={"reason": reason, "added_at": now}
     )
+    if not created and handler.ended_at is not None:
+        handler.ended_at, handler.end_reason, handler.reason = None, "", reason
+        handler.save(update_fields=["ended_at", "end_reason", "reason"])
 
 
 def _store_files(
@@ -493,11 +500,15 @@ def accept_transfer(*, request: CoordinationRequest, actor, now=None) -> Coordin
     request.responsible_department_id = request.pending_department_id
     fields = ["responsible_office", "responsible_department"]
     fields += _close_pending_transfer(request, actor, RequestTransfer.Outcome.ACCEPTED, "", now)
+    # From now on exactly one office acts: the receiving one. The handlers of the office that gave the
+    # request away stop handling it (their rows are ended, the history stays).
+    RequestHandler.objects.filter(request=request, ended_at__isnull=True).update(
+        ended_at=now, end_reason=RequestHandler.EndReason.TRANSFERRED
+    )
     coordinator = _coordinator_of(actor)
-    if coordinator is not None:
-        request.lead = coordinator
-        fields.append("lead")
-        _add_handler(request, coordinator, RequestHandler.Reason.SUBSTITUTE, now)
+    request.lead = coordinator
+    fields.append("lead")
+    _add_handler(request, coordinator, RequestHandler.Reason.SUBSTITUTE, now)
     # The actor was checked above, before the pending target was cleared.
     transition(request, "accept_transfer", actor=actor, update_fields=fields, now=now, check_actor=False)
     return request
@@ -729,3 +740,105 @@ def publish_general_answer(
         search_text=knowledge.search_text(title, question, answer),
         published_by=actor,
     )
+
+
+# --- When a coordinator stops serving an enterprise -----------------------------------------------
+
+HANDLER_END_REASONS = {
+    "recusal": RequestHandler.EndReason.RECUSAL,
+    "disqualification": RequestHandler.EndReason.DISQUALIFICATION,
+    "qualification_lapsed": RequestHandler.EndReason.QUALIFICATION_LAPSED,
+}
+
+
+@transaction.atomic
+def hand_over(
+    *, enterprise, leaving: Coordinator, substitute: Coordinator | None, reason: str, actor=None, now=None
+):
+    """Move the open work of ``enterprise`` from ``leaving`` to ``substitute`` (or to nobody) in one
+    transaction (DOMAIN note: ownership follows the rules): ``leaving`` stops handling its open requests
+    (and leading them), is taken off its scheduled site visits — replaced by ``substitute`` when they may
+    visit, else the visit is cancelled and everyone is told — and loses what the bell told them about
+    the enterprise. Called through the ``coordinators.pair_changed`` hook."""
+    now = now or timezone.now()
+    end_reason = HANDLER_END_REASONS.get(reason, RequestHandler.EndReason.REPLACED)
+    open_ids = list(
+        CoordinationRequest.objects.filter(enterprise=enterprise, status__in=OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    handled = list(
+        RequestHandler.objects.filter(
+            request_id__in=open_ids, coordinator=leaving, ended_at__isnull=True
+        ).values_list("request_id", flat=True)
+    )
+    RequestHandler.objects.filter(request_id__in=handled, coordinator=leaving).update(
+        ended_at=now, end_reason=end_reason
+    )
+    if substitute is not None and handled:
+        RequestHandler.objects.bulk_create(
+            [
+                RequestHandler(
+                    request_id=pk,
+                    coordinator=substitute,
+                    reason=RequestHandler.Reason.SUBSTITUTE,
+                    added_at=now,
+                )
+                for pk in handled
+            ],
+            ignore_conflicts=True,
+        )
+        RequestHandler.objects.filter(request_id__in=handled, coordinator=substitute).update(
+            ended_at=None, end_reason=""
+        )
+    CoordinationRequest.objects.filter(pk__in=open_ids, lead=leaving).update(lead=substitute)
+    for visit in (
+        SiteVisit.objects.select_for_update(of=("self",))
+        .filter(enterprise=enterprise, status=SiteVisit.Status.SCHEDULED)
+        .filter(Q(coordinator_a=leaving) | Q(coordinator_b=leaving))
+        .select_related("coordinator_a__user", "coordinator_b__user")
+    ):
+        _take_off_visit(visit, leaving=leaving, substitute=substitute, actor=actor, now=now)
+    forget_enterprise([leaving.user_id], enterprise.pk)
+
+
+def _take_off_visit(
+    visit: SiteVisit, *, leaving: Coordinator, substitute: Coordinator | None, actor, now
+) -> None:
+    partner = visit.coordinator_b if visit.coordinator_a_id == leaving.pk else visit.coordinator_a
+    on = timezone.localtime(visit.scheduled_for).date()
+    may_visit = (
+        substitute is not None
+        and substitute.pk != partner.pk
+        and Coordinator.objects.assignable(on)
+        .not_recused_from(visit.enterprise_id)
+        .filter(pk=substitute.pk)
+        .exists()
+    )
+    if may_visit:
+        visit.coordinator_a, visit.coordinator_b = sorted([partner, substitute], key=lambda c: c.pk)
+        visit.save(update_fields=["coordinator_a", "coordinator_b"])
+        message = text(
+            "%(new)s replaces %(old)s on the site visit of %(when)s.",
+            new=str(substitute),
+            old=str(leaving),
+            when=visit.scheduled_for,
+        )
+    else:
+        visit.status = SiteVisit.Status.CANCELLED
+        visit.save(update_fields=["status"])
+        message = text(
+            "The site visit of %(when)s is cancelled: %(old)s no longer serves the enterprise. Your coordinators will propose a new date.",
+            when=visit.scheduled_for,
+            old=str(leaving),
+        )
+    if visit.request_id is not None:
+        request = visit.request
+        _system_message(request, actor or leaving.user, message, now, from_customs=True)
+        notify_message(request, actor=None, internal=False, title=message)
+
+
+def on_pair_changed(*, enterprise, changes, reason, actor) -> None:
+    """The ``coordinators.pair_changed`` hook (registered in ``CoordinationConfig.ready``)."""
+    for leaving, substitute in changes:
+        hand_over(enterprise=enterprise, leaving=leaving, substitute=substitute, reason=reason, actor=actor)

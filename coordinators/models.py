@@ -99,6 +99,7 @@ class PairAssignment(EnterpriseOwned):
         RECUSAL = "recusal", _("A coordinator withdrew (recusal)")
         DISQUALIFICATION = "disqualification", _("A coordinator was disqualified")
         NO_LONGER_AEO = "no_longer_aeo", _("The enterprise is no longer advanced-certified")
+        QUALIFICATION_LAPSED = "qualification_lapsed", _("A coordinator's qualification lapsed")
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -259,3 +260,35 @@ class Disqualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coordinator}: {self.get_ground_display()}"
+
+
+class QualificationNotice(models.Model):
+    """The daily qualification job's record for one coordinator and expiry date: a warning ahead of the
+    lapse, then the lapse itself (when the coordinator is taken off their pairs). One per kind: the job
+    may run twice or in two workers at once."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("Lapses within 30 days")
+        LAPSED = "lapsed", _("Lapsed: taken off assignments")
+
+    coordinator = models.ForeignKey(
+        Coordinator,
+        on_delete=models.CASCADE,
+        related_name="qualification_notices",
+        verbose_name=_("coordinator"),
+    )
+    valid_until = models.DateField(_("qualification valid until"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("qualification notice")
+        verbose_name_plural = _("qualification notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordinator", "valid_until", "kind"], name="one_qualification_notice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coordinator} {self.valid_until} {self.kind}"

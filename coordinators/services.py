@@ -8,8 +8,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,12 +19,19 @@ from coordinators.models import (
     Disqualification,
     DisqualificationGround,
     PairAssignment,
+    QualificationNotice,
     Recusal,
     RecusalReason,
 )
 from enterprises import scoping
 from enterprises.models import Enterprise
+from enterprises.selectors import members
+from portal.escalation import management_department_staff
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.jobs import JobResult, run_in_batches, today_or
+from portal.messages import plural_text, text
+from portal.notifications import notify
+from portal.registry import hooks
 from portal.roles import Role
 from portal.scoping import grants_changed
 
@@ -101,12 +109,14 @@ def assignable_for(enterprise, *, on: datetime.date | None = None):
 
 
 def suggest_pair(
-    enterprise, *, on: datetime.date | None = None, keep: Coordinator | None = None
+    enterprise, *, on: datetime.date | None = None, keep: Coordinator | None = None, exclude=()
 ) -> list[Coordinator]:
     """The two assignable coordinators with the lowest current workload (or one partner for ``keep``)."""
     candidates = with_workload(assignable_for(enterprise, on=on)).select_related("user", "local_customs")
     if keep is not None:
         candidates = candidates.exclude(pk=keep.pk)
+    if exclude:
+        candidates = candidates.exclude(pk__in=[c.pk for c in exclude])
     needed = 1 if keep is not None else 2
     chosen = list(candidates.order_by("enterprise_count", "user__full_name", "pk")[:needed])
     if len(chosen) < needed:
@@ -142,6 +152,13 @@ def _check_assignable(enterprise, coordinator: Coordinator, on: datetime.date) -
         )
 
 
+#: Hook run when coordinators stop serving an enterprise — its pair ends or one coordinator is replaced —
+#: in the same transaction (portal.registry): ``enterprise``, ``changes`` (a list of (leaving coordinator,
+#: substitute or None)), ``reason`` (a ``PairAssignment.EndReason`` value) and ``actor``. Coordination
+#: requests hand the open work over (coordination.services.hand_over).
+PAIR_CHANGED = "coordinators.pair_changed"
+
+
 def _end_pair(pair: PairAssignment, *, reason: str, actor, on: datetime.date) -> None:
     pair.ended_on = max(on, pair.started_on)
     pair.end_reason = reason
@@ -151,6 +168,38 @@ def _end_pair(pair: PairAssignment, *, reason: str, actor, on: datetime.date) ->
         scoping.revoke(scoping.COORDINATE, coordinator.user, pair.enterprise)
 
 
+def _announce_pair_change(
+    enterprise, before: PairAssignment | None, after: PairAssignment | None, *, reason, actor
+):
+    """Hand the work of the coordinators who leave to those who join (hook), and tell the enterprise who
+    its coordinators are now."""
+    old = list(before.coordinators) if before else []
+    new = list(after.coordinators) if after else []
+    new_ids = {c.pk for c in new}
+    old_ids = {c.pk for c in old}
+    leaving = [c for c in old if c.pk not in new_ids]
+    joining = [c for c in new if c.pk not in old_ids]
+    changes = [(out, joining[i] if i < len(joining) else None) for i, out in enumerate(leaving)]
+    if not changes:
+        return
+    hooks.run(PAIR_CHANGED, enterprise=enterprise, changes=changes, reason=reason, actor=actor)
+    if after is not None:
+        title = text(
+            "Your coordinators are now %(a)s and %(b)s",
+            a=str(after.coordinator_a),
+            b=str(after.coordinator_b),
+        )
+    else:
+        title = text("Your coordinator pair has ended; your local customs office handles your requests")
+    notify(
+        members(enterprise),
+        verb="pair_changed",
+        title=title,
+        url=reverse("enterprises:home"),
+        enterprise_id=enterprise.pk,
+    )
+
+
 @transaction.atomic
 def assign_pair(
     *,
@@ -158,8 +207,10 @@ def assign_pair(
     coordinators: list[Coordinator] | tuple[Coordinator, Coordinator],
     actor=None,
     on: datetime.date | None = None,
+    reason: str = PairAssignment.EndReason.REASSIGNED,
 ) -> PairAssignment:
-    """Assign two distinct, assignable coordinators; the current pair (if any) ends in the same transaction."""
+    """Assign two distinct, assignable coordinators; the current pair (if any) ends in the same
+    transaction (with ``reason``) and the open work moves to the new pair."""
     on = on or timezone.localdate()
     enterprise = (
         Enterprise.objects.select_for_update(of=("self",)).select_related("rating").get(pk=enterprise.pk)
@@ -189,12 +240,13 @@ def assign_pair(
         if {current.coordinator_a_id, current.coordinator_b_id} == {a.pk, b.pk}:
             raise ConflictError(_("These two coordinators are already the enterprise's pair."))
         current.enterprise = enterprise
-        _end_pair(current, reason=PairAssignment.EndReason.REASSIGNED, actor=actor, on=on)
+        _end_pair(current, reason=reason, actor=actor, on=on)
     pair = PairAssignment.objects.create(
         enterprise=enterprise, coordinator_a=a, coordinator_b=b, started_on=on, assigned_by=actor
     )
     for coordinator in (a, b):
         scoping.grant(scoping.COORDINATE, coordinator.user, enterprise)
+    _announce_pair_change(enterprise, current, pair, reason=reason, actor=actor)
     return pair
 
 
@@ -216,7 +268,27 @@ def end_pair_for_enterprise(
     )
     if pair is not None:
         _end_pair(pair, reason=reason, actor=actor, on=on)
+        _announce_pair_change(pair.enterprise, pair, None, reason=reason, actor=actor)
     return pair
+
+
+def replace_in_pair(
+    pair: PairAssignment, *, leaving: Coordinator, reason: str, actor, on: datetime.date | None = None
+) -> PairAssignment | None:
+    """Replace only ``leaving`` in ``pair``: the partner stays and the least-loaded assignable colleague of
+    the enterprise's office who is not recused joins (docs/DOMAIN.md, "Coordinators"). Without one the
+    pair ends and None is returned (the enterprise then needs a new pair)."""
+    on = on or timezone.localdate()
+    partner = pair.coordinator_b if pair.coordinator_a_id == leaving.pk else pair.coordinator_a
+    try:
+        (substitute,) = suggest_pair(pair.enterprise, on=on, keep=partner, exclude=[leaving])
+        return assign_pair(
+            enterprise=pair.enterprise, coordinators=[partner, substitute], actor=actor, on=on, reason=reason
+        )
+    except AssignmentError:
+        _end_pair(pair, reason=reason, actor=actor, on=on)
+        _announce_pair_change(pair.enterprise, pair, None, reason=reason, actor=actor)
+        return None
 
 
 @dataclass
@@ -263,23 +335,30 @@ def declare_recusal(
         .first()
     )
     if pair is None:
+        # Not in the pair: they may still have handled a request or be on a visit of the enterprise.
+        hooks.run(
+            PAIR_CHANGED,
+            enterprise=enterprise,
+            changes=[(coordinator, None)],
+            reason=PairAssignment.EndReason.RECUSAL,
+            actor=actor,
+        )
         return outcome
-    partner = pair.coordinator_b if pair.coordinator_a_id == coordinator.pk else pair.coordinator_a
-    today = timezone.localdate()
-    try:
-        (substitute,) = suggest_pair(enterprise, on=today, keep=partner)
-        outcome.new_pair = assign_pair(
-            enterprise=enterprise, coordinators=[partner, substitute], actor=actor, on=today
+    outcome.new_pair = replace_in_pair(
+        pair, leaving=coordinator, reason=PairAssignment.EndReason.RECUSAL, actor=actor
+    )
+    if outcome.new_pair is not None:
+        substitute = next(
+            c
+            for c in outcome.new_pair.coordinators
+            if c.pk not in {pair.coordinator_a_id, pair.coordinator_b_id}
         )
         outcome.message = _("%(s)s replaces %(c)s in the pair.") % {"s": substitute, "c": coordinator}
-    except AssignmentError:
-        _end_pair(pair, reason=PairAssignment.EndReason.RECUSAL, actor=actor, on=today)
+    else:
         outcome.needs_new_pair = True
         outcome.message = _("No substitute is available: %(e)s needs a new pair.") % {"e": enterprise}
-    else:
-        PairAssignment.objects.filter(pk=pair.pk).update(end_reason=PairAssignment.EndReason.RECUSAL)
-        # assign_pair ended the pair through its own copy of the row: show the caller the stored state.
-        pair.refresh_from_db(fields=["ended_on", "end_reason", "ended_by"])
+    # assign_pair ended the pair through its own copy of the row: show the caller the stored state.
+    pair.refresh_from_db(fields=["ended_on", "end_reason", "ended_by"])
     outcome.ended_pair = pair
     return outcome
 
@@ -288,7 +367,9 @@ def declare_recusal(
 def disqualify(
     *, coordinator: Coordinator, ground: str, decided_on: datetime.date, decided_by, evidence: str
 ) -> Disqualification:
-    """Disqualify a coordinator: ends all their assignments and lists the enterprises needing a new pair."""
+    """Disqualify a coordinator. In each of their pairs only they are replaced (the partner stays, a
+    colleague of the same office joins by load, conflicts excluded — docs/DOMAIN.md, "Coordinators");
+    the enterprises for which no substitute exists are listed as needing a new pair."""
     if not decided_by.has_role(Role.MANAGER, Role.ADMINISTRATOR):
         raise PermissionDeniedError(_("Only the Management Department decides a disqualification."))
     if ground not in DisqualificationGround.values:
@@ -325,9 +406,142 @@ def disqualify(
         .active()
         .of_coordinator(coordinator)
     )
-    for pair in pairs:
-        _end_pair(
-            pair, reason=PairAssignment.EndReason.DISQUALIFICATION, actor=decided_by, on=timezone.localdate()
+    needing = [
+        pair.enterprise_id
+        for pair in pairs
+        if replace_in_pair(
+            pair, leaving=coordinator, reason=PairAssignment.EndReason.DISQUALIFICATION, actor=decided_by
         )
-    decision.enterprises_needing_pair.set([pair.enterprise_id for pair in pairs])
+        is None
+    ]
+    decision.enterprises_needing_pair.set(needing)
     return decision
+
+
+# --- Qualifications that lapse (daily job) ---------------------------------------------------------
+
+QUALIFICATION_WARNING_DAYS = 30
+
+
+def _lapsing(today: datetime.date):
+    warned = QualificationNotice.objects.filter(
+        coordinator=OuterRef("pk"),
+        valid_until=OuterRef("qualification_valid_until"),
+        kind=QualificationNotice.Kind.WARNING,
+    )
+    return Coordinator.objects.filter(
+        status=Coordinator.Status.ACTIVE,
+        qualification_valid_until__gte=today,
+        qualification_valid_until__lte=today + datetime.timedelta(days=QUALIFICATION_WARNING_DAYS),
+    ).exclude(Exists(warned))
+
+
+def _lapsed(today: datetime.date):
+    done = QualificationNotice.objects.filter(
+        coordinator=OuterRef("pk"),
+        valid_until=OuterRef("qualification_valid_until"),
+        kind=QualificationNotice.Kind.LAPSED,
+    )
+    return Coordinator.objects.filter(
+        status=Coordinator.Status.ACTIVE, qualification_valid_until__lt=today
+    ).exclude(Exists(done))
+
+
+def warn_lapsing_qualification(coordinator: Coordinator, *, today: datetime.date) -> bool:
+    QualificationNotice.objects.create(
+        coordinator=coordinator,
+        valid_until=coordinator.qualification_valid_until,
+        kind=QualificationNotice.Kind.WARNING,
+        sent_on=today,
+    )
+    title = text(
+        "The qualification of %(coordinator)s lapses on %(date)s",
+        coordinator=str(coordinator),
+        date=coordinator.qualification_valid_until,
+    )
+    body = text(
+        "Renew it in time: a coordinator without a valid qualification is taken off their enterprises."
+    )
+    notify([coordinator.user], verb="qualification_lapsing", title=title, body=body)
+    notify(
+        management_department_staff(coordinator.local_customs.district_id),
+        verb="qualification_lapsing",
+        title=title,
+        url=reverse("admin:coordinators_coordinator_change", args=[coordinator.pk]),
+    )
+    return True
+
+
+def take_off_lapsed_coordinator(coordinator: Coordinator, *, today: datetime.date) -> bool:
+    """A lapsed qualification makes the coordinator unassignable: they are replaced in every pair (the
+    partner stays, a colleague joins), their open work moves, and the Management Department is told which
+    enterprises still need a pair. Ending their appointment is the Management Department's decision
+    (disqualification ground 6)."""
+    QualificationNotice.objects.create(
+        coordinator=coordinator,
+        valid_until=coordinator.qualification_valid_until,
+        kind=QualificationNotice.Kind.LAPSED,
+        sent_on=today,
+    )
+    pairs = list(
+        PairAssignment.objects.select_for_update()
+        .select_related("coordinator_a__user", "coordinator_b__user", "enterprise")
+        .active()
+        .of_coordinator(coordinator)
+    )
+    needing = [
+        pair.enterprise
+        for pair in pairs
+        if replace_in_pair(
+            pair,
+            leaving=coordinator,
+            reason=PairAssignment.EndReason.QUALIFICATION_LAPSED,
+            actor=None,
+            on=today,
+        )
+        is None
+    ]
+    notify(
+        management_department_staff(coordinator.local_customs.district_id),
+        verb="qualification_lapsed",
+        title=plural_text(
+            "The qualification of %(coordinator)s lapsed on %(date)s: replaced in %(count)s pair",
+            "The qualification of %(coordinator)s lapsed on %(date)s: replaced in %(count)s pairs",
+            len(pairs) - len(needing),
+            coordinator=str(coordinator),
+            date=coordinator.qualification_valid_until,
+        ),
+        body=text("Still needing a pair: %(enterprises)s", enterprises="、".join(e.name_zh for e in needing))
+        if needing
+        else "",
+        url=reverse("admin:coordinators_coordinator_change", args=[coordinator.pk]),
+    )
+    notify(
+        [coordinator.user],
+        verb="qualification_lapsed",
+        title=text(
+            "Your qualification lapsed on %(date)s: you were taken off your enterprises",
+            date=coordinator.qualification_valid_until,
+        ),
+    )
+    return True
+
+
+def check_qualifications(*, today=None, batch_size=None, kill_point=None) -> JobResult:
+    """Daily: warn of qualifications lapsing within 30 days; take lapsed coordinators off their pairs."""
+    today = today_or(today)
+    result = JobResult("qualifications")
+    run_in_batches(
+        _lapsing(today).select_related("user", "local_customs"),
+        lambda c: warn_lapsing_qualification(c, today=today),
+        result=result,
+        batch_size=batch_size,
+        kill_point=kill_point,
+    )
+    return run_in_batches(
+        _lapsed(today).select_related("user", "local_customs"),
+        lambda c: take_off_lapsed_coordinator(c, today=today),
+        result=result,
+        batch_size=batch_size,
+        kill_point=kill_point,
+    )
