@@ -29,6 +29,8 @@ def load(ctx) -> None:
             if office.pk == airport.pk and k < 2:
                 username = "coordinator.bj" if k == 0 else "coordinator2.bj"
                 name = "王协调" if k == 0 else "李协调"
+            elif office.code == "0102" and k == 0:
+                username, name = "coordinator3.bj", "赵协调"
             else:
                 username, name = f"coord.{office.code}.{k + 1}", person(ctx)
             user = demo_user(

@@ -105,6 +105,12 @@ DEMO_LOGINS = [
     ),
     ("coordinator.bj", Role.COORDINATOR, "首都机场海关 协调员 / coordinator"),
     ("coordinator2.bj", Role.COORDINATOR, "首都机场海关 协调员（结对） / coordinator, pair partner"),
+    (
+        "officer2.bj",
+        Role.CUSTOMS_OFFICER,
+        "北京朝阳海关 关员（科长），接收转办 / Chaoyang Customs officer, accepts transfers",
+    ),
+    ("coordinator3.bj", Role.COORDINATOR, "北京朝阳海关 协调员，接收转办 / Chaoyang coordinator, accepts transfers"),
     ("contact.bj", Role.CONTACT_PERSON, "北京华贸国际物流有限公司 联络员 / contact person"),
     ("staff.bj", Role.ENTERPRISE_STAFF, "北京华贸国际物流有限公司 员工 / enterprise staff"),
     ("contact.tj", Role.CONTACT_PERSON, "天津 enterprise contact person (another enterprise)"),
@@ -217,6 +223,11 @@ def _staff(ctx: DemoContext) -> None:
     for office in ctx.offices:
         if office.pk == airport.pk:
             leader = officer
+        elif office.code == "0102":
+            # The office a demo request is transferred to: its leader accepts (or declines) transfers.
+            leader = user(
+                ctx, "officer2.bj", "陈科长", [Role.CUSTOMS_OFFICER], is_staff=True, local_customs=office
+            )
         else:
             leader = user(
                 ctx,
