@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.messages import render
+from portal.deadlines import CUSTOMS, Deadline
+from portal.messages import render, text
 from portal.models import DecisionRecord
 from portal.scoping import Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
@@ -204,6 +205,31 @@ class Appeal(DecisionRecord):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
+
+    @property
+    def decision_deadline(self) -> Deadline | None:
+        """Customs owes the decision by ``due_at`` (working days by type); None once decided."""
+        if not self.is_open:
+            return None
+        return Deadline(
+            key=f"appeal:{self.pk}",
+            title=text(
+                "Decision on appeal #%(number)s “%(subject)s”", number=self.pk, subject=self.subject[:60]
+            ),
+            due=self.due_at,
+            owner=CUSTOMS,
+            soon_days=3,
+        )
+
+    @property
+    def deadline_state(self) -> str:
+        deadline = self.decision_deadline
+        return deadline.state() if deadline else ""
+
+    @property
+    def deadline_label(self) -> str:
+        deadline = self.decision_deadline
+        return deadline.state_label() if deadline else ""
 
 
 class AppealAttachment(PrivateFile):

@@ -8,15 +8,21 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from coordination.models import CoordinationRequest
+from coordination.deadlines import information_due
+from coordination.models import CoordinationRequest, RequestStatus
+from enterprises.selectors import members
 from portal import workdays
+from portal.conf import tunable
+from portal.deadlines import notice_once
 from portal.escalation import escalate, management_after_working_days
 from portal.jobs import default_batch_size
 from portal.messages import name_of, text
 from portal.models import Escalation
+from portal.notifications import notify
 
 
 def _title(request: CoordinationRequest, level: int):
@@ -81,3 +87,52 @@ def escalate_overdue(*, now: datetime.datetime | None = None, batch_size: int | 
             ):
                 created += 1
     return created
+
+
+def remind_information_requests(
+    *, now: datetime.datetime | None = None, batch_size: int | None = None
+) -> int:
+    """The enterprise owes information customs asked for: it is reminded the working day the answer
+    falls due and told once when it is overdue (the clock stays paused meanwhile; nothing escalates on
+    customs' side). Idempotent per request, question and step (``portal.deadlines.notice_once``)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    sent = 0
+    # A question asked fewer calendar days ago than the working days allowed cannot be due yet.
+    cutoff = now - datetime.timedelta(days=int(tunable("INFORMATION_RESPONSE_WORKING_DAYS")) - 1)
+    waiting = (
+        CoordinationRequest.objects.filter(status=RequestStatus.AWAITING_ENTERPRISE, paused_at__lte=cutoff)
+        .select_related("enterprise")
+        .order_by("pk")
+    )
+    for request in waiting.iterator(chunk_size=batch_size or default_batch_size()):
+        due = information_due(request)
+        due_day = timezone.localtime(due).date()
+        if due_day > today:
+            continue
+        step = "due" if due_day == today else "overdue"
+        key = f"information:{request.pk}:{request.paused_at.date().isoformat()}"
+        with transaction.atomic():
+            if not notice_once(key, step):
+                continue
+            title = (
+                text(
+                    "Customs awaits the information it asked for on request #%(number)s today",
+                    number=request.pk,
+                )
+                if step == "due"
+                else text(
+                    "The information customs asked for on request #%(number)s is overdue", number=request.pk
+                )
+            )
+            notify(
+                members(request.enterprise),
+                verb="information_reminder",
+                title=title,
+                body=text("Answer on the request page; its resolution clock is paused until you do."),
+                url=reverse("coordination:request_detail", args=[request.pk]),
+                group=f"request:{request.pk}",
+                enterprise_id=request.enterprise_id,
+            )
+            sent += 1
+    return sent

@@ -33,7 +33,7 @@ from outreach.models import (
     TrainingRegistration,
     TrainingSession,
 )
-from portal import uploads
+from portal import deadlines, uploads
 from portal.conf import tunable
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.messages import text
@@ -697,12 +697,19 @@ def calendar_events_for(user, *, host: str = "guanqi") -> tuple[str, list[Calend
     enterprise = member_enterprise(user)
     if enterprise is None:
         return "Guanqi", events
-    if enterprise.recertification_due:
+    # Every deadline the enterprise has (re-certification, annual report, appeal decisions, information
+    # asked of it, …) as an all-day event; visits and sessions come below with their times.
+    for deadline in deadlines.for_enterprise(enterprise, user):
+        if deadline.key.startswith(("visit:", "training:")):
+            continue
         events.append(
             CalendarEvent(
-                uid=f"recertification-{enterprise.pk}-{enterprise.recertification_due:%Y%m%d}@{host}",
-                summary=_("Re-certification due: %(name)s") % {"name": enterprise.name},
-                start=enterprise.recertification_due,
+                uid=f"{deadline.key.replace(':', '-')}@{host}",
+                summary=f"{deadline.title_text} · {deadline.state_label()}",
+                start=deadline.due_date,
+                description=_("Yours to do")
+                if deadline.owner == deadlines.ENTERPRISE
+                else _("Customs to do"),
             )
         )
     sessions = (

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -492,9 +492,10 @@ def calendar_feed(request, token: str):
     user = outreach.user_for_calendar_token(token)
     if user is None or not _has_calendar(user):
         raise Http404
-    name, events = outreach.calendar_events_for(user, host=request.get_host().split(":")[0] or "guanqi")
-    response = HttpResponse(
-        outreach.render_ical(events, name=name), content_type="text/calendar; charset=utf-8"
-    )
+    # A calendar client has no session: the feed speaks the owner's language.
+    with translation.override(user.reading_language):
+        name, events = outreach.calendar_events_for(user, host=request.get_host().split(":")[0] or "guanqi")
+        body = outreach.render_ical(events, name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

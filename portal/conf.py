@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     # --- Coordination requests -------------------------------------------------------------------
     # A resolved request may be reopened this many days after its resolution.
     "REOPEN_WINDOW_DAYS": 15,
+    # Working days the enterprise has to answer when customs asks it for information (then reminded).
+    "INFORMATION_RESPONSE_WORKING_DAYS": 10,
     # Files one upload may carry (a request, a reply, an appeal).
     "MAX_FILES_PER_UPLOAD": 5,
     # --- Escalation --------------------------------------------------------------------------------
@@ -30,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "RECERTIFICATION_REMINDER_DAYS": [180, 90, 30],
     # Annual credit report: due between 1 January and this (month, day) each year (Decree 237).
     "ANNUAL_REPORT_DEADLINE": (6, 30),
+    # The enterprises that have not reported are reminded this many days before that deadline.
+    "ANNUAL_REPORT_REMINDER_DAYS": [30, 7],
     # --- Appeals -----------------------------------------------------------------------------------
     # Working days to decide an appeal, by type (shorter for the integrity channel and for the
     # abnormal list, whose 90-day clock keeps running while the appeal is open).

@@ -110,7 +110,11 @@ DEMO_LOGINS = [
         Role.CUSTOMS_OFFICER,
         "北京朝阳海关 关员（科长），接收转办 / Chaoyang Customs officer, accepts transfers",
     ),
-    ("coordinator3.bj", Role.COORDINATOR, "北京朝阳海关 协调员，接收转办 / Chaoyang coordinator, accepts transfers"),
+    (
+        "coordinator3.bj",
+        Role.COORDINATOR,
+        "北京朝阳海关 协调员，接收转办 / Chaoyang coordinator, accepts transfers",
+    ),
     ("contact.bj", Role.CONTACT_PERSON, "北京华贸国际物流有限公司 联络员 / contact person"),
     ("staff.bj", Role.ENTERPRISE_STAFF, "北京华贸国际物流有限公司 员工 / enterprise staff"),
     ("contact.tj", Role.CONTACT_PERSON, "天津 enterprise contact person (another enterprise)"),

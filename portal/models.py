@@ -335,3 +335,20 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model} #{self.object_id} → {self.get_level_display()}"
+
+
+class DeadlineNotice(models.Model):
+    """One reminder or overdue notice sent for one deadline (``portal.deadlines``: its ``key``) and step:
+    makes every reminder job idempotent whatever runs twice or in two workers at once."""
+
+    key = models.CharField(_("deadline"), max_length=120)
+    step = models.CharField(_("step"), max_length=20)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline notice")
+        verbose_name_plural = _("deadline notices")
+        constraints = [models.UniqueConstraint(fields=["key", "step"], name="one_notice_per_deadline_step")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.step}"
