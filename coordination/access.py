@@ -15,6 +15,7 @@ office or department.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from coordination.models import RequestHandler
@@ -30,6 +31,19 @@ RECEIVING = "receiving"  # staff of the office or department a transfer is pendi
 SYSTEM = (
     "system"  # called by another service (appeals): customs handling it, a manager, or the contact person
 )
+
+
+def contact_person_of(enterprise_id: int):
+    """The enterprise's contact person (a user), or None."""
+    return (
+        get_user_model()
+        .objects.filter(
+            enterpriseuserobjectpermission__content_object_id=enterprise_id,
+            enterpriseuserobjectpermission__permission__codename="represent_enterprise",
+            is_active=True,
+        )
+        .first()
+    )
 
 
 def is_recused(user, enterprise_id: int) -> bool:

@@ -9,11 +9,12 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from coordination.deadlines import information_due
-from coordination.models import CoordinationRequest, RequestStatus
+from coordination.models import CoordinationRequest, RequestStatus, SiteVisitRecord
 from enterprises.selectors import members
 from portal import workdays
 from portal.conf import tunable
@@ -136,3 +137,40 @@ def remind_information_requests(
             )
             sent += 1
     return sent
+
+
+def escalate_unsigned_visit_records(*, now: datetime.datetime | None = None) -> int:
+    """A visit record still missing a signature VISIT_RECORD_SIGN_DAYS after it was written is escalated
+    once to the leader of the enterprise's local customs (then it is theirs to chase)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=int(tunable("VISIT_RECORD_SIGN_DAYS")))
+    content_type = ContentType.objects.get_for_model(SiteVisitRecord)
+    unsigned = (
+        SiteVisitRecord.objects.filter(written_at__lt=cutoff)
+        .annotate(signed=Count("signatures"))
+        .filter(signed__lt=3)  # two coordinators and the contact person
+        .exclude(
+            Exists(
+                Escalation.objects.filter(
+                    content_type=content_type, object_id=OuterRef("pk"), level=Escalation.Level.LOCAL_LEADER
+                )
+            )
+        )
+        .select_related("visit__enterprise__local_customs")
+    )
+    created = 0
+    for record in unsigned.iterator(chunk_size=500):
+        visit = record.visit
+        if escalate(
+            record,
+            level=Escalation.Level.LOCAL_LEADER,
+            local_customs=visit.enterprise.local_customs,
+            title=text(
+                "The record of the site visit of %(when)s to %(enterprise)s is still not signed",
+                when=visit.scheduled_for,
+                enterprise=name_of(visit.enterprise),
+            ),
+            url=reverse("coordination:visit_detail", args=[visit.pk]),
+        ):
+            created += 1
+    return created

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import RequestStatus, ServiceType, Urgency
+from coordination.models import RequestStatus, ServiceType, Urgency, VisitAction, VisitSignature
 from coordinators.models import Coordinator
-from portal.forms import BootstrapMixin, MultipleFileField, files_help
+from portal.forms import BootstrapMixin, DateInput, MultipleFileField, files_help
 from portal.models import Department, LocalCustoms
 
 
@@ -113,10 +113,44 @@ class SiteVisitForm(BootstrapMixin, forms.Form):
 
 
 class VisitRecordForm(BootstrapMixin, forms.Form):
-    record = forms.CharField(label=_("Visit record"), widget=forms.Textarea(attrs={"rows": 3}))
+    attendees = forms.CharField(
+        label=_("Attendees"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who took part, one per line."),
+    )
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = MultipleFileField(label=_("Files"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._style()
+
+
+class VisitActionForm(BootstrapMixin, forms.Form):
+    description = forms.CharField(label=_("Follow-up action"), max_length=300, required=False)
+    owner = forms.ChoiceField(
+        label=_("Owner"), choices=[("", "—"), *VisitAction.Owner.choices], required=False
+    )
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+VisitActionFormSet = forms.formset_factory(VisitActionForm, extra=3, max_num=20)
+
+
+class VisitSignForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=VisitSignature.Decision.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if decisions:
+            self.fields["decision"].choices = [
+                c for c in VisitSignature.Decision.choices if c[0] in decisions
+            ]
         self._style()
 
 

@@ -674,16 +674,6 @@ class SiteVisit(EnterpriseOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheduled by")
     )
     scheduled_at = models.DateTimeField(_("scheduled at"), default=timezone.now)
-    record = models.TextField(_("visit record"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("site visit")
@@ -694,7 +684,6 @@ class SiteVisit(EnterpriseOwned):
                 condition=Q(coordinator_a__lt=models.F("coordinator_b")),
                 name="visit_by_two_distinct_coordinators",
             ),
-            models.CheckConstraint(condition=~Q(status="done") | ~Q(record=""), name="done_visit_has_record"),
         ]
         indexes = [
             models.Index(fields=["enterprise", "-scheduled_for"], name="visit_enterprise"),
@@ -704,6 +693,143 @@ class SiteVisit(EnterpriseOwned):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.scheduled_for:%Y-%m-%d}"
+
+
+class SiteVisitRecord(models.Model):
+    """What happened on a site visit, written on or after the visit's date by one of its coordinators
+    and co-signed (docs/DOMAIN.md, "Site visits"): both coordinators confirm it, then the enterprise's
+    contact person acknowledges it or disputes it with a comment. The record is fixed once written;
+    signatures are rows of their own, timestamped, never edited."""
+
+    visit = models.OneToOneField(
+        SiteVisit, on_delete=models.PROTECT, related_name="record", verbose_name=_("visit")
+    )
+    attendees = models.TextField(_("attendees"), help_text=_("Who took part, one per line."))
+    findings = models.TextField(_("findings"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    scope_rule = ScopeRule(via="visit")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("site visit record")
+        verbose_name_plural = _("site visit records")
+
+    def __str__(self) -> str:
+        return f"{self.visit}"
+
+    def signature_of(self, user) -> VisitSignature | None:
+        return next((s for s in self.signatures.all() if s.signer_id == user.pk), None)
+
+    @property
+    def coordinator_user_ids(self) -> set[int]:
+        return {self.visit.coordinator_a.user_id, self.visit.coordinator_b.user_id}
+
+    @property
+    def confirmed_by_both(self) -> bool:
+        signed = {
+            s.signer_id for s in self.signatures.all() if s.decision == VisitSignature.Decision.CONFIRMED
+        }
+        return self.coordinator_user_ids <= signed
+
+    @property
+    def enterprise_signature(self) -> VisitSignature | None:
+        return next(
+            (s for s in self.signatures.all() if s.decision != VisitSignature.Decision.CONFIRMED), None
+        )
+
+    @property
+    def state(self) -> str:
+        """ "coordinators" (a coordinator has not confirmed), "enterprise" (awaiting the contact person),
+        "acknowledged" or "disputed"."""
+        if not self.confirmed_by_both:
+            return "coordinators"
+        signature = self.enterprise_signature
+        return "enterprise" if signature is None else signature.decision
+
+
+class VisitAction(models.Model):
+    """A follow-up action agreed on a visit: what, who, by when."""
+
+    class Owner(models.TextChoices):
+        ENTERPRISE = "enterprise", _("The enterprise")
+        CUSTOMS = "customs", _("Customs")
+
+    record = models.ForeignKey(
+        SiteVisitRecord, on_delete=models.PROTECT, related_name="actions", verbose_name=_("record")
+    )
+    description = models.CharField(_("action"), max_length=300)
+    owner = models.CharField(_("owner"), max_length=20, choices=Owner.choices)
+    due_on = models.DateField(_("due on"))
+
+    scope_rule = ScopeRule(via="record")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class VisitSignature(models.Model):
+    """One signature of a visit record: a coordinator's confirmation, or the contact person's
+    acknowledgement or dispute (with a comment). Immutable."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed (coordinator)")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged (enterprise)")
+        DISPUTED = "disputed", _("Disputed (enterprise)")
+
+    record = models.ForeignKey(
+        SiteVisitRecord, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("record")
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    scope_rule = ScopeRule(via="record")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit record signature")
+        verbose_name_plural = _("visit record signatures")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "signer"], name="one_signature_per_signer"),
+            models.CheckConstraint(
+                condition=~Q(decision="disputed") | ~Q(comment=""), name="dispute_has_a_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer} {self.decision}"
+
+
+class VisitAttachment(PrivateFile):
+    """A file of a visit record (portal.uploads)."""
+
+    UPLOAD_PREFIX = "visits"
+
+    record = models.ForeignKey(
+        SiteVisitRecord, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("record")
+    )
+
+    scope_rule = ScopeRule(via="record")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit attachment")
+        verbose_name_plural = _("visit attachments")
+        ordering = ["uploaded_at", "id"]
 
 
 class PublishedAnswer(models.Model):

@@ -9,6 +9,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,7 +27,11 @@ from coordination.models import (
     RequestTransition,
     ServiceType,
     SiteVisit,
+    SiteVisitRecord,
     Urgency,
+    VisitAction,
+    VisitAttachment,
+    VisitSignature,
 )
 from coordination.notifications import notify_message
 from coordination.states import transition
@@ -35,7 +40,7 @@ from portal import uploads
 from portal.conf import tunable
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.messages import name_of, text
-from portal.notifications import forget_enterprise
+from portal.notifications import forget_enterprise, notify
 
 S = RequestStatus
 
@@ -664,20 +669,141 @@ def schedule_site_visit(
 
 
 @transaction.atomic
-def record_site_visit(*, visit: SiteVisit, actor, record: str) -> SiteVisit:
-    visit = SiteVisit.objects.select_for_update(of=("self",)).select_related("request").get(pk=visit.pk)
+def record_site_visit(
+    *,
+    visit: SiteVisit,
+    actor,
+    attendees: str,
+    findings: str,
+    actions=(),
+    files=(),
+    now: datetime.datetime | None = None,
+) -> SiteVisitRecord:
+    """One of the visit's coordinators writes what happened, on or after the visit's date (never
+    before): who attended, the findings, follow-up actions with owners and due dates, files. Writing it
+    is the writer's confirmation; the partner confirms next, then the contact person acknowledges or
+    disputes it (``sign_visit_record``)."""
+    now = now or timezone.now()
+    visit = (
+        SiteVisit.objects.select_for_update(of=("self",))
+        .select_related("coordinator_a__user", "coordinator_b__user", "enterprise")
+        .get(pk=visit.pk)
+    )
     if visit.status != SiteVisit.Status.SCHEDULED:
         raise ConflictError(_("This visit is already recorded or cancelled."))
-    if visit.request is not None:
-        access.check_can(actor, visit.request, access.CUSTOMS)
-    if not (record or "").strip():
-        raise RequestError(_("Write what was done on the visit."))
-    visit.record = record.strip()
+    if actor.pk not in (visit.coordinator_a.user_id, visit.coordinator_b.user_id):
+        raise PermissionDeniedError(_("Only the two coordinators who visit write the record."))
+    visit_day = timezone.localtime(visit.scheduled_for).date()
+    if timezone.localtime(now).date() < visit_day:
+        raise RequestError(
+            _("A visit is recorded on or after its date (%(date)s).") % {"date": visit_day.isoformat()}
+        )
+    attendees, findings = (attendees or "").strip(), (findings or "").strip()
+    if not attendees or not findings:
+        raise RequestError(_("Write who attended and what was found."))
+    clean_actions = []
+    for action in actions:
+        description = (action.get("description") or "").strip()
+        if not description:
+            continue
+        if action.get("owner") not in VisitAction.Owner.values or not action.get("due_on"):
+            raise RequestError(_("Give every follow-up action an owner and a due date."))
+        if action["due_on"] < visit_day:
+            raise RequestError(_("A follow-up action is due after the visit, not before it."))
+        clean_actions.append(
+            VisitAction(description=description[:300], owner=action["owner"], due_on=action["due_on"])
+        )
+    checked = uploads.check_uploads(files)
+    record = SiteVisitRecord.objects.create(
+        visit=visit, attendees=attendees, findings=findings, written_by=actor, written_at=now
+    )
+    for action in clean_actions:
+        action.record = record
+    VisitAction.objects.bulk_create(clean_actions)
+    for item in checked:
+        VisitAttachment.from_checked(item, uploaded_by=actor, record=record)
+    VisitSignature.objects.create(
+        record=record, signer=actor, decision=VisitSignature.Decision.CONFIRMED, signed_at=now
+    )
     visit.status = SiteVisit.Status.DONE
-    visit.recorded_by = actor
-    visit.recorded_at = timezone.now()
-    visit.save(update_fields=["record", "status", "recorded_by", "recorded_at"])
-    return visit
+    visit.save(update_fields=["status"])
+    partner = visit.coordinator_b if visit.coordinator_a.user_id == actor.pk else visit.coordinator_a
+    notify(
+        [partner.user],
+        verb="visit_record",
+        title=text("Confirm the record of the site visit of %(when)s", when=visit.scheduled_for),
+        url=reverse("coordination:visit_detail", args=[visit.pk]),
+        enterprise_id=visit.enterprise_id,
+    )
+    return record
+
+
+@transaction.atomic
+def sign_visit_record(
+    *, record: SiteVisitRecord, actor, decision: str, comment: str = "", now=None
+) -> VisitSignature:
+    """Co-sign a visit record: each coordinator of the visit confirms it; then the enterprise's contact
+    person acknowledges it or disputes it with a comment. A signature is never changed."""
+    now = now or timezone.now()
+    record = (
+        SiteVisitRecord.objects.select_for_update(of=("self",))
+        .select_related("visit__coordinator_a", "visit__coordinator_b", "visit__enterprise")
+        .get(pk=record.pk)
+    )
+    comment = (comment or "").strip()
+    if record.signature_of(actor) is not None:
+        raise ConflictError(_("You have already signed this record."))
+    if actor.pk in record.coordinator_user_ids:
+        if decision != VisitSignature.Decision.CONFIRMED:
+            raise RequestError(_("A coordinator of the visit confirms its record."))
+    elif access.is_contact_person(actor, record.visit.enterprise_id):
+        if decision not in (VisitSignature.Decision.ACKNOWLEDGED, VisitSignature.Decision.DISPUTED):
+            raise RequestError(_("Acknowledge the record, or dispute it with a comment."))
+        if not record.confirmed_by_both:
+            raise ConflictError(_("The enterprise signs once both coordinators have confirmed the record."))
+        if decision == VisitSignature.Decision.DISPUTED and not comment:
+            raise RequestError(_("Say what you dispute in the record."))
+    else:
+        raise PermissionDeniedError(
+            _("Only the visit's coordinators and the enterprise's contact person sign.")
+        )
+    signature = VisitSignature.objects.create(
+        record=record, signer=actor, decision=decision, comment=comment, signed_at=now
+    )
+    record = (
+        SiteVisitRecord.objects.prefetch_related("signatures")
+        .select_related("visit__coordinator_a__user", "visit__coordinator_b__user")
+        .get(pk=record.pk)
+    )
+    url = reverse("coordination:visit_detail", args=[record.visit_id])
+    if decision == VisitSignature.Decision.CONFIRMED and record.confirmed_by_both:
+        notify(
+            [access.contact_person_of(record.visit.enterprise_id)],
+            verb="visit_record",
+            title=text(
+                "Please acknowledge the record of the site visit of %(when)s", when=record.visit.scheduled_for
+            ),
+            url=url,
+            enterprise_id=record.visit.enterprise_id,
+        )
+    elif decision != VisitSignature.Decision.CONFIRMED:
+        notify(
+            [record.visit.coordinator_a.user, record.visit.coordinator_b.user],
+            verb="visit_record",
+            title=text(
+                "The enterprise acknowledged the record of the site visit of %(when)s",
+                when=record.visit.scheduled_for,
+            )
+            if decision == VisitSignature.Decision.ACKNOWLEDGED
+            else text(
+                "The enterprise disputes the record of the site visit of %(when)s",
+                when=record.visit.scheduled_for,
+            ),
+            body=comment,
+            url=url,
+            enterprise_id=record.visit.enterprise_id,
+        )
+    return signature
 
 
 # --- Published answers ---------------------------------------------------------------------------

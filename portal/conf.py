@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     # --- Coordination requests -------------------------------------------------------------------
     # A resolved request may be reopened this many days after its resolution.
     "REOPEN_WINDOW_DAYS": 15,
+    # A site-visit record still missing a signature this many days after it was written is escalated.
+    "VISIT_RECORD_SIGN_DAYS": 5,
     # Working days the enterprise has to answer when customs asks it for information (then reminded).
     "INFORMATION_RESPONSE_WORKING_DAYS": 10,
     # Files one upload may carry (a request, a reply, an appeal).

@@ -79,7 +79,7 @@ def test_site_visits_done_and_satisfaction_in_the_period(world):
             place="厂区",
             purpose="核查",
         )
-    requests.record_site_visit(visit=visit, actor=a.user, record="现场核查完成")
+    requests.record_site_visit(visit=visit, actor=a.user, attendees="王协调\n李协调", findings="现场核查完成")
     requests.accept(request=request, actor=a.user, now=start + datetime.timedelta(hours=2))
     requests.resolve(request=request, actor=a.user, summary="已解决", now=start + datetime.timedelta(days=2))
     requests.confirm_resolution(
