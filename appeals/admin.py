@@ -33,6 +33,7 @@ from portal.admin.toolkit import (
     is_confirmed,
 )
 from portal.exceptions import DomainError
+from portal.forms import DateInput
 from portal.models import User
 from portal.roles import Role
 
@@ -148,7 +149,7 @@ class DecideForm(forms.Form):
 class DisqualifyForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=DisqualificationGround.choices)
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 6}))
-    decided_on = forms.DateField(label=_("Decision date"), initial=timezone.localdate)
+    decided_on = forms.DateField(label=_("Decision date"), initial=timezone.localdate, widget=DateInput())
     confirm = forms.BooleanField(
         label=_("I confirm the disqualification: the coordinator's assignments end at once."), required=True
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import RequestStatus, ServiceType, Urgency, VisitAction, VisitSignature
 from coordinators.models import Coordinator
-from portal.forms import BootstrapMixin, DateInput, MultipleFileField, files_help
+from portal.forms import BootstrapMixin, DateInput, DateTimeInput, MultipleFileField, files_help
 from portal.models import Department, LocalCustoms
 
 
@@ -95,7 +95,7 @@ class SiteVisitForm(BootstrapMixin, forms.Form):
     coordinator_b = forms.ModelChoiceField(label=_("Second coordinator"), queryset=Coordinator.objects.none())
     scheduled_for = forms.DateTimeField(
         label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
     place = forms.CharField(label=_("Place"), max_length=300)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -177,12 +177,8 @@ class RequestFilterForm(BootstrapMixin, forms.Form):
     service_type = forms.ChoiceField(
         label=_("Service"), required=False, choices=[("", _("All")), *ServiceType.choices]
     )
-    filed_from = forms.DateField(
-        label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    filed_to = forms.DateField(
-        label=_("Filed to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    filed_from = forms.DateField(label=_("Filed from"), required=False, widget=DateInput())
+    filed_to = forms.DateField(label=_("Filed to"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,6 +41,7 @@ from portal.admin.toolkit import (
     too_many,
 )
 from portal.exceptions import DomainError
+from portal.forms import DateInput
 
 # --- Inlines on the coordinator page ---------------------------------------------------------------------
 
@@ -112,7 +113,7 @@ class DisqualifyForm(forms.Form):
     ground = forms.ChoiceField(
         choices=DisqualificationGround.choices, label=_("ground"), widget=forms.RadioSelect
     )
-    decided_on = forms.DateField(label=_("decision date"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("decision date"), widget=DateInput())
     evidence = forms.CharField(label=_("evidence"), widget=forms.Textarea(attrs={"rows": 4}))
 
 

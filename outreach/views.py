@@ -22,6 +22,7 @@ from outreach.models import Announcement, TrainingMaterial, TrainingRegistration
 from portal import uploads
 from portal.exceptions import DomainError
 from portal.exports import export_response
+from portal.forms import DateTimeInput
 from portal.models import District
 from portal.roles import Role
 
@@ -110,12 +111,8 @@ class TrainingSessionForm(AudienceForm):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label=gettext_lazy("Description")
     )
-    starts_at = forms.DateTimeField(
-        label=gettext_lazy("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=gettext_lazy("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=gettext_lazy("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=gettext_lazy("Ends at"), widget=DateTimeInput())
     mode = forms.ChoiceField(choices=TrainingSession.Mode.choices, label=gettext_lazy("Mode"))
     place = forms.CharField(max_length=300, required=False, label=gettext_lazy("Place or meeting link"))
     capacity = forms.IntegerField(min_value=1, label=gettext_lazy("Capacity (attendees)"))

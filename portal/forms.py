@@ -47,6 +47,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker; its value is always ``YYYY-MM-DDTHH:MM`` whatever the language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
 class BootstrapMixin:
     """Call ``self._style()`` at the end of ``__init__`` to give every widget Bootstrap's class."""
 

@@ -33,6 +33,7 @@ from credit.services import annual_reports, repair
 from enterprises.models import Enterprise
 from portal.admin.toolkit import AppendOnlyAdminMixin, ScopedAdminMixin, bulk_action_with_form
 from portal.exceptions import DomainError
+from portal.forms import DateInput
 
 
 class ScopedRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -64,7 +65,7 @@ class ListEnterpriseForm(forms.Form):
     reason_text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Details")
     )
-    listed_on = forms.DateField(label=_("Listed on"), initial=timezone.localdate)
+    listed_on = forms.DateField(label=_("Listed on"), initial=timezone.localdate, widget=DateInput())
 
     def __init__(self, *args, user, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +79,7 @@ class ListEnterpriseForm(forms.Form):
 
 class CureForm(forms.Form):
     cure = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("How the cause was cured"))
-    removed_on = forms.DateField(label=_("Removed on"), initial=timezone.localdate)
+    removed_on = forms.DateField(label=_("Removed on"), initial=timezone.localdate, widget=DateInput())
 
 
 @admin.register(AbnormalListEntry)
