@@ -18,7 +18,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from appeals import services
@@ -339,7 +339,8 @@ class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 appeal=appeal, officer=data["officer"], actor=request.user
             ),
             success=lambda n, data: (
-                gettext("Assigned %(n)d appeals to %(officer)s.") % {"n": n, "officer": data["officer"]}
+                ngettext("Assigned %(n)d appeal to %(officer)s.", "Assigned %(n)d appeals to %(officer)s.", n)
+                % {"n": n, "officer": data["officer"]}
             ),
             title=gettext("Assign appeals"),
             submit_label=gettext("Assign"),
@@ -356,7 +357,7 @@ class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 appeal=appeal, outcome=data["outcome"], reasons=data["reasons"], actor=request.user
             ),
             success=lambda n, data: (
-                gettext("%(n)d appeals: %(outcome)s.")
+                ngettext("%(n)d appeal: %(outcome)s.", "%(n)d appeals: %(outcome)s.", n)
                 % {"n": n, "outcome": AppealOutcome(data["outcome"]).label}
             ),
             title=gettext("Decide appeals"),

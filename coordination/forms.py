@@ -64,23 +64,33 @@ class ConfirmForm(BootstrapMixin, forms.Form):
         self._style()
 
 
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An office or department named with its district: department names repeat from district to district."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.district.name} · {obj.name}"
+
+
 class TransferForm(BootstrapMixin, forms.Form):
-    to_office = forms.ModelChoiceField(
+    to_office = OrganisationChoiceField(
         label=_("To local customs office"), queryset=LocalCustoms.objects.none(), required=False
     )
-    to_department = forms.ModelChoiceField(
+    to_department = OrganisationChoiceField(
         label=_("Or to department"), queryset=Department.objects.none(), required=False
     )
     note = forms.CharField(label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, request_obj=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_office"].queryset = LocalCustoms.objects.select_related("district").order_by(
-            "district__code", "code"
-        )
-        self.fields["to_department"].queryset = Department.objects.select_related("district").order_by(
-            "district__code", "name_zh"
-        )
+        offices = LocalCustoms.objects.select_related("district").order_by("district__code", "code")
+        # A department of the request's own district (the Management Department supervises, it does not
+        # take requests); another district is reached through its local customs office.
+        departments = Department.objects.select_related("district").filter(is_management_department=False)
+        if request_obj is not None:
+            offices = offices.exclude(pk=request_obj.responsible_office_id)
+            departments = departments.filter(district_id=request_obj.district_id)
+        self.fields["to_office"].queryset = offices
+        self.fields["to_department"].queryset = departments.order_by("name_zh")
         self._style()
 
     def clean(self):

@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -241,7 +241,12 @@ class CoordinatorAdmin(DomainErrorSafeChangeformMixin, ScopedAdminMixin, SimpleH
     def _disqualified(self, request, decisions):
         self.message_user(
             request,
-            gettext("Disqualified %(n)d coordinators; their assignments have ended.") % {"n": len(decisions)},
+            ngettext(
+                "Disqualified %(n)d coordinator; their pairs were replaced where a colleague could take over.",
+                "Disqualified %(n)d coordinators; their pairs were replaced where a colleague could take over.",
+                len(decisions),
+            )
+            % {"n": len(decisions)},
             messages.SUCCESS,
         )
         rows = [
@@ -357,7 +362,9 @@ class CoordinatorChoiceField(forms.ModelChoiceField):
         workload = getattr(obj, "enterprise_count", None)
         if workload is None:
             return str(obj)
-        return gettext("%(name)s (%(office)s, %(n)d enterprises)") % {
+        return ngettext(
+            "%(name)s (%(office)s, %(n)d enterprise)", "%(name)s (%(office)s, %(n)d enterprises)", workload
+        ) % {
             "name": obj,
             "office": obj.local_customs,
             "n": workload,
@@ -451,7 +458,12 @@ class EnterprisePairActions:
                     domain_error(self, request, exc, prefix=str(enterprise))
             if done:
                 self.message_user(
-                    request, gettext("Assigned a pair to %(n)d enterprises.") % {"n": done}, messages.SUCCESS
+                    request,
+                    ngettext(
+                        "Assigned a pair to %(n)d enterprise.", "Assigned a pair to %(n)d enterprises.", done
+                    )
+                    % {"n": done},
+                    messages.SUCCESS,
                 )
             return None
         rows = []

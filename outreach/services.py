@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coordination.models import SiteVisit
 from coordinators.models import Coordinator
@@ -231,7 +232,12 @@ def register_attendee(
         raise DomainError(_("Name the person who attends."))
     taken = TrainingRegistration.objects.filter(session=session, cancelled_at__isnull=True).count()
     if taken >= session.capacity:
-        raise ConflictError(_("The session is full (%(n)d places).") % {"n": session.capacity})
+        raise ConflictError(
+            ngettext(
+                "The session is full (%(n)d place).", "The session is full (%(n)d places).", session.capacity
+            )
+            % {"n": session.capacity}
+        )
     try:
         with transaction.atomic():
             registration = TrainingRegistration(

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from credit.models import CreditRating, CreditRegime
@@ -380,7 +380,9 @@ def training_invite(request, pk: int):
     session = get_object_or_404(outreach.manageable(TrainingSession.objects.all(), request.user), pk=pk)
     try:
         count = outreach.invite_audience(session=session, actor=request.user)
-        messages.success(request, _("%(n)d enterprises invited.") % {"n": count})
+        messages.success(
+            request, ngettext("%(n)d enterprise invited.", "%(n)d enterprises invited.", count) % {"n": count}
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("outreach:training_detail", pk=pk)

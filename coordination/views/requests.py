@@ -135,7 +135,7 @@ def _detail_context(request: AuthenticatedHttpRequest, obj, **extra) -> dict:
         "reply_form": ReplyForm(customs=customs and user.is_customs_staff),
         "note_form": NoteForm(),
         "confirm_form": ConfirmForm(),
-        "transfer_form": TransferForm() if "transfer" in actions else None,
+        "transfer_form": TransferForm(request_obj=obj) if "transfer" in actions else None,
         "can_request_visit": obj.is_open
         and obj.site_visit_requested_at is None
         and access.can(user, obj, access.CONTACT_PERSON),
@@ -227,7 +227,7 @@ def _action_label(action: str) -> str:
 
 
 def _transfer(request: HttpRequest, obj) -> HttpResponse:
-    form = TransferForm(request.POST)
+    form = TransferForm(request.POST, request_obj=obj)
     if form.is_valid():
         try:
             services.transfer(

@@ -15,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import (
@@ -153,7 +153,14 @@ class AbnormalListEntryAdmin(ScopedRecordAdmin):
             call=lambda entry, data: abnormal.remove_from_list(
                 entry=entry, cure=data["cure"], removed_on=data["removed_on"], actor=request.user
             ),
-            success=lambda n, data: gettext("Removed %(n)d entries from the abnormal list.") % {"n": n},
+            success=lambda n, data: (
+                ngettext(
+                    "Removed %(n)d entry from the abnormal list.",
+                    "Removed %(n)d entries from the abnormal list.",
+                    n,
+                )
+                % {"n": n}
+            ),
             title=gettext("Remove from the abnormal list"),
             submit_label=gettext("Remove"),
         )
@@ -242,7 +249,14 @@ class AnnualReportCandidateAdmin(ScopedRecordAdmin):
             call=lambda candidate, data: annual_reports.confirm_candidate(
                 candidate=candidate, actor=request.user, note=data["note"]
             ),
-            success=lambda n, data: gettext("%(n)d enterprises put on the abnormal list.") % {"n": n},
+            success=lambda n, data: (
+                ngettext(
+                    "%(n)d enterprise put on the abnormal list.",
+                    "%(n)d enterprises put on the abnormal list.",
+                    n,
+                )
+                % {"n": n}
+            ),
             title=gettext("Put these enterprises on the abnormal list"),
             submit_label=gettext("Confirm"),
         )
@@ -257,7 +271,9 @@ class AnnualReportCandidateAdmin(ScopedRecordAdmin):
             call=lambda candidate, data: annual_reports.dismiss_candidate(
                 candidate=candidate, actor=request.user, note=data["note"]
             ),
-            success=lambda n, data: gettext("%(n)d candidates dismissed.") % {"n": n},
+            success=lambda n, data: (
+                ngettext("%(n)d candidate dismissed.", "%(n)d candidates dismissed.", n) % {"n": n}
+            ),
             title=gettext("Dismiss candidates"),
             submit_label=gettext("Dismiss"),
         )
@@ -325,11 +341,16 @@ class RepairApplicationAdmin(ScopedRecordAdmin):
 
     def _decide(self, request, queryset, *, granted: bool):
         title = gettext("Grant credit repair") if granted else gettext("Refuse credit repair")
-        message = (
-            gettext("%(n)d applications granted: the enterprises are repaired.")
-            if granted
-            else gettext("%(n)d applications refused.")
-        )
+
+        def message(n: int) -> str:
+            if granted:
+                return ngettext(
+                    "%(n)d application granted: the enterprise is repaired.",
+                    "%(n)d applications granted: the enterprises are repaired.",
+                    n,
+                ) % {"n": n}
+            return ngettext("%(n)d application refused.", "%(n)d applications refused.", n) % {"n": n}
+
         return bulk_action_with_form(
             self,
             request,
@@ -338,7 +359,7 @@ class RepairApplicationAdmin(ScopedRecordAdmin):
             call=lambda application, data: repair.decide_repair(
                 application=application, granted=granted, reasons=data["reasons"], actor=request.user
             ),
-            success=lambda n, data: message % {"n": n},
+            success=lambda n, data: message(n),
             title=title,
             submit_label=title,
             limit=20,
