@@ -545,3 +545,56 @@ def check_qualifications(*, today=None, batch_size=None, kill_point=None) -> Job
         batch_size=batch_size,
         kill_point=kill_point,
     )
+
+
+@dataclass
+class Replacement:
+    """A rebalancing proposal for one pair: the overloaded coordinator leaves, ``substitute`` joins the
+    partner (None when no colleague can take over: ``problem`` says why)."""
+
+    pair: PairAssignment
+    partner: Coordinator
+    substitute: Coordinator | None
+    problem: str = ""
+
+    @property
+    def proposed(self) -> list[Coordinator]:
+        return [self.partner, self.substitute] if self.substitute else []
+
+
+def propose_replacements(overloaded: Coordinator, pairs: list[PairAssignment]) -> list[Replacement]:
+    """Replace only ``overloaded`` in each of ``pairs``, spreading the enterprises over the least-loaded
+    assignable colleagues of each enterprise's office (not recused, not the partner): each proposal counts
+    toward the load of the next, so eight enterprises don't all go to the same colleague. Two queries."""
+    office_ids = {pair.enterprise.local_customs_id for pair in pairs}
+    colleagues = list(
+        with_workload(Coordinator.objects.assignable().filter(local_customs_id__in=office_ids))
+        .exclude(pk=overloaded.pk)
+        .select_related("user", "local_customs")
+    )
+    recused = set(
+        Recusal.objects.filter(enterprise_id__in=[p.enterprise_id for p in pairs]).values_list(
+            "coordinator_id", "enterprise_id"
+        )
+    )
+    load = {c.pk: c.enterprise_count for c in colleagues}
+    proposals = []
+    for pair in pairs:
+        partner = pair.coordinator_b if pair.coordinator_a_id == overloaded.pk else pair.coordinator_a
+        candidates = [
+            c
+            for c in colleagues
+            if c.local_customs_id == pair.enterprise.local_customs_id
+            and c.pk != partner.pk
+            and (c.pk, pair.enterprise_id) not in recused
+        ]
+        if not candidates:
+            proposals.append(
+                Replacement(pair, partner, None, _("No other assignable coordinator in this office."))
+            )
+            continue
+        substitute = min(candidates, key=lambda c: (load[c.pk], c.user.full_name, c.pk))
+        load[substitute.pk] += 1
+        substitute.enterprise_count = load[substitute.pk]
+        proposals.append(Replacement(pair, partner, substitute))
+    return proposals

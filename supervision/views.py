@@ -263,15 +263,8 @@ def rebalance(request, pk: int):
             (page - 1) * REBALANCE_PAGE : page * REBALANCE_PAGE + 1
         ]
     )
-    suggestions = []
-    for pair in pairs[:REBALANCE_PAGE]:
-        try:
-            suggested = coordination.suggest_pair(pair.enterprise)
-            error = ""
-        except DomainError as exc:
-            suggested, error = [], exc.message
-        better = bool(suggested) and coordinator.pk not in {c.pk for c in suggested}
-        suggestions.append({"pair": pair, "suggested": suggested, "better": better, "error": error})
+    # Only the overloaded coordinator is replaced; the proposals spread the enterprises over colleagues.
+    suggestions = coordination.propose_replacements(coordinator, pairs[:REBALANCE_PAGE])
     return render(
         request,
         "supervision/dashboard_rebalance.html",
