@@ -142,6 +142,15 @@ class Appeal(DecisionRecord):
         related_name="+",
         verbose_name=_("disqualification decision"),
     )
+    # The credit event recorded from this appeal once it was upheld (``appeals.services.correct_credit_decision``).
+    correcting_event = models.OneToOneField(
+        "credit.CreditEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("correcting credit event"),
+    )
 
     history = HistoricalRecords()
     objects = AppealQuerySet.as_manager()
@@ -207,6 +216,16 @@ class Appeal(DecisionRecord):
         return self.is_open and self.due_at < timezone.now()
 
     @property
+    def awaits_credit_correction(self) -> bool:
+        """An upheld (or partly upheld) appeal against a credit decision whose correction is not recorded."""
+        return (
+            self.appeal_type == AppealType.CREDIT_DECISION
+            and self.status == AppealStatus.DECIDED
+            and self.outcome in (AppealOutcome.UPHELD, AppealOutcome.PARTLY_UPHELD)
+            and self.correcting_event_id is None
+        )
+
+    @property
     def decision_deadline(self) -> Deadline | None:
         """Customs owes the decision by ``due_at`` (working days by type); None once decided."""
         if not self.is_open:
@@ -264,6 +283,7 @@ class AppealEvent(models.Model):
         DECIDED = "decided", _("Decided")
         ESCALATED = "escalated", _("Escalated (overdue)")
         DISQUALIFICATION = "disqualification", _("Coordinator disqualified")
+        CREDIT_CORRECTION = "credit_correction", _("Credit rating corrected")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.PROTECT, related_name="events", verbose_name=_("appeal")

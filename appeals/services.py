@@ -25,13 +25,15 @@ from coordination.models import ServiceType
 from coordination.services import mark_converted_to_appeal
 from coordinators.models import Coordinator, PairAssignment
 from coordinators.services import disqualify
+from credit.models import CreditEventReason
+from credit.services import record_credit_event
 from enterprises.models import Enterprise, Membership
 from enterprises.selectors import members
 from portal import uploads
 from portal.conf import appeal_deadline_working_days
 from portal.escalation import management_department_staff
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
-from portal.messages import label, stored, text
+from portal.messages import label, name_of, stored, text
 from portal.notifications import notify
 from portal.roles import Role
 from portal.scoping import can_see
@@ -317,6 +319,79 @@ def disqualify_from_appeal(
         note_message=stored(text("%(ground)s", ground=label("disqualification_ground", ground))),
     )
     return decision
+
+
+@transaction.atomic
+def correct_credit_decision(
+    *,
+    appeal: Appeal,
+    to_rating,
+    effective_date: datetime.date,
+    reasons: str,
+    actor,
+):
+    """Record the credit event that corrects the decision an upheld credit appeal found wrong.
+
+    DOMAIN notes: only an appeal against a credit decision that was upheld or partly upheld leads to a
+    correction, once (idempotent by the appeal); the officer must be one who may triage the appeal *and*
+    record credit events. The correction goes through ``credit.services.record_credit_event`` like every
+    rating change (regime, date order, abnormal-list bar), except that the bars the corrected decision
+    itself started (gift rule, re-apply) do not stand in its way. The enterprise is told.
+    """
+    appeal = _locked(appeal)
+    _require_triage(actor, appeal)
+    if not actor.has_perm("credit.add_creditevent"):
+        raise PermissionDeniedError(_("You may not record credit events."))
+    if appeal.correcting_event_id:
+        raise ConflictError(_("The correcting credit event of this appeal is already recorded."))
+    if not appeal.awaits_credit_correction:
+        raise AppealError(
+            _("Only an upheld or partly upheld appeal against a credit decision leads to a correction.")
+        )
+    if not reasons.strip():
+        raise AppealError(_("State the reasons for the correction: the enterprise will read them."))
+    event = record_credit_event(
+        enterprise=appeal.enterprise,
+        to_rating=to_rating,
+        effective_date=effective_date,
+        reason=CreditEventReason.APPEAL_CORRECTION,
+        reason_text=reasons.strip(),
+        reason_message=text("Appeal #%(pk)s upheld", pk=appeal.pk),
+        evidence=appeal.decision_reasons,
+        actor=actor,
+        source_key=f"appeal:{appeal.pk}",
+        corrects=appeal.credit_event,
+    )
+    appeal.correcting_event = event
+    appeal._history_user = actor  # type: ignore[attr-defined]
+    appeal.save(update_fields=["correcting_event"])
+    AppealEvent.objects.create(
+        appeal=appeal,
+        kind=AppealEvent.Kind.CREDIT_CORRECTION,
+        actor=actor,
+        note=reasons.strip(),
+        note_message=stored(
+            text(
+                "Rating corrected to %(rating)s from %(date)s",
+                rating=name_of(event.to_rating),
+                date=event.effective_date,
+            )
+        ),
+    )
+    notify(
+        _enterprise_users(appeal),
+        verb="appeal_credit_corrected",
+        title=text(
+            "Your credit rating was corrected after appeal #%(pk)s: %(rating)s from %(date)s",
+            pk=appeal.pk,
+            rating=name_of(event.to_rating),
+            date=event.effective_date,
+        ),
+        body=reasons.strip(),
+        url=_portal_url(appeal),
+        enterprise_id=appeal.enterprise_id,
+    )
+    return event
 
 
 def is_triage_staff(user) -> bool:

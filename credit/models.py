@@ -118,6 +118,7 @@ class CreditEventReason(models.TextChoices):
     ABNORMAL_LIST = "abnormal_list", _("On the abnormal list for more than the regime's days")
     REPAIR = "repair", _("Credit repair")
     REGIME_CHANGE = "regime_change", _("Change of credit regime")
+    APPEAL_CORRECTION = "appeal_correction", _("Correction after an upheld appeal")
     OTHER = "other", _("Other")
 
 

@@ -98,7 +98,11 @@ class RecordCreditEventForm(forms.Form):
         help_text=_("A rating of the regime in force on the effective date."),
     )
     effective_date = forms.DateField(label=_("effective date"), widget=DateInput())
-    reason = forms.ChoiceField(choices=CreditEventReason.choices, label=_("reason"))
+    # A correction after an upheld appeal is recorded from the appeal, which it then names.
+    reason = forms.ChoiceField(
+        choices=[c for c in CreditEventReason.choices if c[0] != CreditEventReason.APPEAL_CORRECTION],
+        label=_("reason"),
+    )
     reason_text = forms.CharField(
         label=_("reason details"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
