@@ -626,4 +626,7 @@ class RepairApplication(EnterpriseOwned, DecisionRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.applied_at:%Y-%m-%d} ({self.get_status_display()})"
+        # Dated in local time: an application made at 07:00 in Beijing is dated that day, not the day before.
+        return (
+            f"{self.enterprise} {timezone.localtime(self.applied_at):%Y-%m-%d} ({self.get_status_display()})"
+        )

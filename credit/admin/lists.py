@@ -295,6 +295,9 @@ class RecertificationReminderAdmin(AppendOnlyAdminMixin, ScopedRecordAdmin):
 # --- Credit repair ---------------------------------------------------------------------------------------
 
 
+REPAIR_SELECTION = 20  # applications decided at once (each shows its eligibility, a few queries)
+
+
 class RepairDecisionForm(forms.Form):
     reasons = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), label=_("Reasons (shown to the enterprise)")
@@ -351,18 +354,30 @@ class RepairApplicationAdmin(ScopedRecordAdmin):
                 ) % {"n": n}
             return ngettext("%(n)d application refused.", "%(n)d applications refused.", n) % {"n": n}
 
+        selection = queryset.select_related("enterprise__rating")
+
+        def rows():
+            # Called by the confirmation page only (at most REPAIR_SELECTION rows): the officer sees each
+            # application's date in local time and where the enterprise stands today before deciding.
+            return [
+                {"application": a, "eligibility": repair.repair_eligibility(a.enterprise)}
+                for a in selection[:REPAIR_SELECTION]
+            ]
+
         return bulk_action_with_form(
             self,
             request,
-            queryset.select_related("enterprise"),
+            selection,
             form=RepairDecisionForm,
+            template="admin/credit/repairapplication/decide.html",
+            rows=rows,
             call=lambda application, data: repair.decide_repair(
                 application=application, granted=granted, reasons=data["reasons"], actor=request.user
             ),
             success=lambda n, data: message(n),
             title=title,
             submit_label=title,
-            limit=20,
+            limit=REPAIR_SELECTION,
         )
 
     @admin.action(description=_("Grant credit repair"), permissions=["decide"])

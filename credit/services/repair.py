@@ -132,12 +132,17 @@ def repair_eligibility(enterprise, *, on: datetime.date | None = None) -> Repair
         str(UntrustworthyCause(cause).label) if cause else _("cause not recorded: the longer wait applies")
     )
     common: dict[str, Any] = {"finding": finding, "cause": cause, "automatic_on": automatic_on}
-    if RepairApplication.objects.filter(
-        enterprise=enterprise, status=RepairApplication.Status.PENDING
-    ).exists():
+    pending = (
+        RepairApplication.objects.filter(enterprise=enterprise, status=RepairApplication.Status.PENDING)
+        .values_list("applied_at", flat=True)
+        .first()
+    )
+    if pending is not None:
+        # Read by the enterprise and by the officer deciding: worded for both, dated in local time.
         return RepairEligibility(
             Status.PENDING,
-            _("Your application for credit repair is awaiting the customs' decision."),
+            _("An application for credit repair made on %(date)s awaits the customs' decision.")
+            % {"date": timezone.localtime(pending).strftime("%Y-%m-%d")},
             eligible_from,
             **common,
         )
