@@ -10,6 +10,7 @@ the page's buttons or in bulk from the changelist. No add, no delete.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -174,7 +175,7 @@ class CorrectCreditForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         regime = regime_on(today)
-        self.fields["to_rating"].queryset = regime.ratings.order_by("-rank")
+        cast(forms.ModelChoiceField, self.fields["to_rating"]).queryset = regime.ratings.order_by("-rank")
         appealed = appeal.credit_event
         if appealed is not None and not self.is_bound:
             previous = map_rating(appealed.from_rating, regime) if appealed.from_rating else None

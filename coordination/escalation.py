@@ -6,6 +6,7 @@ after level 1. Batched by primary key; idempotent (one ``Escalation`` row per re
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -112,7 +113,7 @@ def remind_information_requests(
         if due_day > today:
             continue
         step = "due" if due_day == today else "overdue"
-        key = f"information:{request.pk}:{request.paused_at.date().isoformat()}"
+        key = f"information:{request.pk}:{cast(datetime.datetime, request.paused_at).date().isoformat()}"
         with transaction.atomic():
             if not notice_once(key, step):
                 continue

@@ -6,6 +6,7 @@ these functions; statuses change only through ``states.transition``.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -931,7 +932,9 @@ def hand_over(
 def _take_off_visit(
     visit: SiteVisit, *, leaving: Coordinator, substitute: Coordinator | None, actor, now
 ) -> None:
-    partner = visit.coordinator_b if visit.coordinator_a_id == leaving.pk else visit.coordinator_a
+    partner = cast(
+        Coordinator, visit.coordinator_b if visit.coordinator_a_id == leaving.pk else visit.coordinator_a
+    )
     on = timezone.localtime(visit.scheduled_for).date()
     may_visit = (
         substitute is not None
@@ -941,8 +944,9 @@ def _take_off_visit(
         .filter(pk=substitute.pk)
         .exists()
     )
-    if may_visit:
-        visit.coordinator_a, visit.coordinator_b = sorted([partner, substitute], key=lambda c: c.pk)
+    if may_visit and substitute is not None:
+        first, second = sorted([partner, substitute], key=lambda c: c.pk)
+        visit.coordinator_a, visit.coordinator_b = first, second
         visit.save(update_fields=["coordinator_a", "coordinator_b"])
         message = text(
             "%(new)s replaces %(old)s on the site visit of %(when)s.",
@@ -959,7 +963,7 @@ def _take_off_visit(
             old=str(leaving),
         )
     if visit.request_id is not None:
-        request = visit.request
+        request = cast(CoordinationRequest, visit.request)
         _system_message(request, actor or leaving.user, message, now, from_customs=True)
         notify_message(request, actor=None, internal=False, title=message)
 

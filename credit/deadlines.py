@@ -30,6 +30,8 @@ def annual_report(enterprise, today=None) -> Deadline | None:
     year = annual_reports.report_year_due(today)
     if AnnualReport.objects.filter(enterprise=enterprise, year=year).exists():
         return None
+    if not annual_reports.must_report(enterprise, year):
+        return None  # registered after this year's deadline: its first report is next year's
     return Deadline(
         key=f"annual-report:{enterprise.pk}:{year}",
         title=text("Annual credit report for %(year)s", year=year),

@@ -23,14 +23,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import TextChoices
+from django.db.models import Choices
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-_labels: dict[str, type[TextChoices]] = {}
+_labels: dict[str, type[Choices]] = {}
 
 
-def register_labels(name: str, choices: type[TextChoices]) -> None:
+def register_labels(name: str, choices: type[Choices]) -> None:
     """Make ``label(name, value)`` render ``choices(value).label`` in the reader's language."""
     _labels[name] = choices
 
@@ -66,7 +66,7 @@ def plural_text(singular: str, plural: str, count: int, **params: Any) -> Text:
     return Text(singular, {"count": count, **params}, plural=plural, count=count)
 
 
-def label(name: str, value: str) -> dict:
+def label(name: str, value: str | int) -> dict:
     return {"label": [name, value]}
 
 

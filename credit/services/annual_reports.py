@@ -73,16 +73,23 @@ def submit_annual_report(*, enterprise, author, year: int | None = None, **field
     return report
 
 
+def obliged(year: int) -> Q:
+    """The one rule of who must report for ``year``: an enterprise that existed (was registered or rated)
+    by the year's deadline. The enterprise's deadline panel and the candidates job both use it."""
+    cutoff = timezone.make_aware(datetime.datetime.combine(deadline(year), datetime.time.max))
+    return Q(created_at__lte=cutoff) | Q(
+        Exists(CreditEvent.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=deadline(year)))
+    )
+
+
+def must_report(enterprise, year: int) -> bool:
+    return Enterprise.objects.filter(obliged(year), pk=enterprise.pk).exists()
+
+
 def owing_report(year: int):
     """Enterprises that must report for ``year`` and have not, and are not on the abnormal list."""
-    cutoff = timezone.make_aware(datetime.datetime.combine(deadline(year), datetime.time.max))
     return (
-        Enterprise.objects.filter(
-            Q(created_at__lte=cutoff)
-            | Exists(
-                CreditEvent.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=deadline(year))
-            )
-        )
+        Enterprise.objects.filter(obliged(year))
         .exclude(Exists(AnnualReport.objects.filter(enterprise=OuterRef("pk"), year=year)))
         .exclude(Exists(AbnormalListEntry.objects.filter(enterprise=OuterRef("pk"), removed_on__isnull=True)))
     )

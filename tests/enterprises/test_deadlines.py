@@ -19,6 +19,8 @@ from portal.messages import text
 
 pytestmark = pytest.mark.django_db
 
+REGISTERED_LONG_AGO = datetime.datetime(2024, 1, 2, 9, tzinfo=datetime.UTC)
+
 
 def _states(html: str) -> dict[str, str]:
     """The deadlines of the home page's card: key -> state."""
@@ -46,7 +48,9 @@ def test_a_deadline_knows_its_state_and_says_it():
 def test_the_enterprise_sees_its_overdue_recertification_and_annual_report_at_home_and_on_the_credit_page(
     client, world
 ):
-    Enterprise.objects.filter(pk=world.enterprise.pk).update(recertification_due=datetime.date(2026, 11, 2))
+    Enterprise.objects.filter(pk=world.enterprise.pk).update(
+        recertification_due=datetime.date(2026, 11, 2), created_at=REGISTERED_LONG_AGO
+    )
     client.force_login(world.contact)
     with time_machine.travel(datetime.datetime(2026, 12, 5, 9, tzinfo=timezone.get_current_timezone())):
         home = client.get(reverse("enterprises:home")).content.decode()
@@ -57,6 +61,17 @@ def test_the_enterprise_sees_its_overdue_recertification_and_annual_report_at_ho
     assert 'data-testid="recertification-state" data-state="overdue"' in credit
     assert 'data-testid="report-state" data-state="overdue"' in credit
     assert "Overdue by 33 days" in credit
+
+
+def test_an_enterprise_registered_after_the_report_deadline_owes_no_report_that_year(client, world):
+    Enterprise.objects.filter(pk=world.enterprise.pk).update(
+        created_at=datetime.datetime(2026, 8, 1, 9, tzinfo=timezone.get_current_timezone())
+    )
+    world.enterprise.credit_events.update(effective_date=datetime.date(2026, 8, 1))
+    client.force_login(world.contact)
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 9, tzinfo=timezone.get_current_timezone())):
+        home = client.get(reverse("enterprises:home")).content.decode()
+    assert f"annual-report:{world.enterprise.pk}:2026" not in _states(home)
 
 
 def test_an_appeal_past_its_deadline_says_so(client, world):
@@ -70,7 +85,9 @@ def test_an_appeal_past_its_deadline_says_so(client, world):
 
 
 def test_the_calendar_feed_carries_the_deadlines(client, world):
-    Enterprise.objects.filter(pk=world.enterprise.pk).update(recertification_due=datetime.date(2027, 3, 1))
+    Enterprise.objects.filter(pk=world.enterprise.pk).update(
+        recertification_due=datetime.date(2027, 3, 1), created_at=REGISTERED_LONG_AGO
+    )
     token = outreach.calendar_token_for(world.contact)
     feed = client.get(reverse("outreach:calendar_feed", args=[token.token])).content.decode()
     assert f"UID:recertification-{world.enterprise.pk}-2027-03-01@" in feed
