@@ -30,6 +30,7 @@ from portal.admin.toolkit import (
     confirmation_page,
     domain_error,
     exactly_one,
+    file_links,
     is_confirmed,
 )
 from portal.exceptions import DomainError
@@ -352,9 +353,14 @@ class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.Mode
         "decided_by",
         "decided_at",
         "decision_note",
+        "documents",
     ]
     fields = list(readonly_fields)
     actions = ["accept", "reject"]
+
+    @admin.display(description=_("documents"))
+    def documents(self, obj):
+        return file_links(obj.attachments.all(), "enterprises:attachment")
 
     @admin.display(description=_("before / after"))
     def before_after(self, obj):
