@@ -12,7 +12,8 @@ and ranks matches with ``ts_rank``.
   Documents are cut in jieba's *search* mode: a compound such as 出口退税 is indexed as 出口, 退税 and
   出口退税, so a search for either the compound or its parts finds it.
 - :func:`parse` turns what a person typed (出口退税怎么办) into the content words (出口, 退税): question words
-  and particles (怎么办, 如何, 吗, …) are dropped, since an answer rarely contains them.
+  and particles (怎么办, 如何, 吗, …) and lone characters beside real words are dropped, since an answer
+  rarely contains them.
 - :func:`matching` filters and ranks a queryset: every word must match; when nothing matches every
   word, the rows matching any word are returned, best-ranked first (a question typed in full still
   finds an answer that shares its important words).
@@ -184,6 +185,9 @@ def parse(text: str) -> list[str]:
             seen.append(word)
     if not seen:  # a search made only of question words: search them after all
         seen = list(dict.fromkeys(words((text or "")[:200], for_document=False)))
+    # A single Chinese character beside real words (不, 词, 地) matches far too much: keep the words.
+    if any(len(w) > 1 for w in seen):
+        seen = [w for w in seen if len(w) > 1 or w.isascii()]
     return seen[:MAX_TERMS]
 
 
