@@ -28,7 +28,7 @@ from outreach.models import (
 from portal import uploads
 from portal.exceptions import DomainError
 from portal.exports import export_response
-from portal.forms import DateTimeInput
+from portal.forms import DateTimeInput, MultipleFileField
 from portal.models import District
 from portal.roles import Role
 
@@ -98,11 +98,13 @@ class AnnouncementForm(AudienceForm):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label=gettext_lazy("Text"))
     is_important = forms.BooleanField(required=False, label=gettext_lazy("Important"))
     publish = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Publish now"))
+    attachments = MultipleFileField(label=gettext_lazy("Files"))
 
     field_order = [
         "kind",
         "title",
         "body",
+        "attachments",
         "is_important",
         "publish",
         "district",
