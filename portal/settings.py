@@ -236,6 +236,8 @@ def _env_tunables() -> dict:
         "JOB_BATCH_SIZE": env.int,
         "EXPORT_MAX_ROWS": env.int,
         "PORTAL_URL": env.str,
+        "PUBLIC_STATUS_LOOKUPS_PER_MINUTE": env.int,
+        "DESK_COUNT_CAP": env.int,
     }
     values: dict = {name: cast(f"GUANQI_{name}") for name, cast in casts.items() if f"GUANQI_{name}" in env}
     if "GUANQI_RECERTIFICATION_REMINDER_DAYS" in env:
