@@ -24,7 +24,8 @@ def index_request(request_id: int) -> None:
     request = CoordinationRequest.objects.filter(pk=request_id).values("subject", "description").first()
     if request is None:
         return
-    public, internal = [], []
+    public: list[str] = []
+    internal: list[str] = []
     for body, is_internal in (
         RequestMessage.objects.filter(request_id=request_id)
         .order_by("-created_at", "-id")

@@ -440,7 +440,7 @@ EXAMPLE = {
 def template_columns(language: str) -> list[tuple[str, str]]:
     """(heading, column) of every column the import reads: the Chinese headings in Chinese (the file
     may keep them; ``ALIASES`` reads them back), the field names otherwise."""
-    chinese = {}
+    chinese: dict[str, str] = {}
     for heading, column in _aliases().items():
         chinese.setdefault(column, heading)
     columns = list(REQUIRED) + list(optional_columns())

@@ -169,12 +169,12 @@ def segmented(text: str) -> str:
 def document(*parts: tuple[str, str]) -> Combinable:
     """The ``tsvector`` of weighted parts, e.g. ``document(("A", subject), ("B", description))``: an
     expression to store in a :class:`~django.contrib.postgres.search.SearchVectorField`."""
-    vectors = [
+    vectors: list[Combinable] = [
         SearchVector(Value(segmented(text)), config=CONFIG, weight=weight) for weight, text in parts if text
     ]
     if not vectors:
         return SearchVector(Value(""), config=CONFIG)
-    return reduce(lambda a, b: a + b, vectors)
+    return reduce(lambda a, b: a + b, vectors)  # type: ignore[no-any-return]
 
 
 def parse(text: str) -> list[str]:

@@ -115,8 +115,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["=prefix", "name", "user__username", "user__full_name"]
     list_select_related = ["user"]
-    readonly_fields = list_display
-    fields = list_display
+    readonly_fields = list_display  # type: ignore[assignment]
+    fields = list_display  # type: ignore[assignment]
     actions = ["revoke"]
     show_full_result_count = False
 

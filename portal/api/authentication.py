@@ -49,7 +49,7 @@ class TokenScope(permissions.BasePermission):
         scope = "read" if request.method in permissions.SAFE_METHODS else "write"
         if token.allows(scope):
             return True
-        self.message = TokenScope.message % {"scope": scope}  # type: ignore[misc]
+        self.message = TokenScope.message % {"scope": scope}  # type: ignore[misc,assignment]
         return False
 
 

@@ -20,7 +20,12 @@ def _list_routes() -> list[str]:
             if isinstance(pattern, URLResolver):
                 module = getattr(pattern.urlconf_module, "__name__", "")
                 walk(pattern.url_patterns, inside_api or module == "portal.api.urls")
-            elif isinstance(pattern, URLPattern) and inside_api and (pattern.name or "").endswith("-list"):
+            elif (
+                isinstance(pattern, URLPattern)
+                and inside_api
+                and pattern.name
+                and pattern.name.endswith("-list")
+            ):
                 names.append(pattern.name)
 
     walk(get_resolver().url_patterns, False)

@@ -111,7 +111,7 @@ def test_a_repair_application_carries_the_payment_receipt(client, world):
 
 
 def selfexam_data(**files) -> dict:
-    data = {}
+    data: dict = {}
     for item in StandardItem.objects.filter(active=True):
         data[f"judgement_{item.code}"] = Judgement.MET
         data[f"evidence_{item.code}"] = ""
