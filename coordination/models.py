@@ -412,6 +412,7 @@ class RequestHandler(models.Model):
         QUALIFICATION_LAPSED = "qualification_lapsed", _("Qualification lapsed")
         TRANSFERRED = "transferred", _("The request was transferred to another office")
         REPLACED = "replaced", _("Replaced in the pair")
+        ROTATION = "rotation", _("Rotated out (longest service reached)")
 
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
