@@ -597,14 +597,8 @@ def _cooling_off_end(ended_on: datetime.date, policy: RotationPolicy | None) -> 
 def recently_served(enterprise, on: datetime.date) -> list[int]:
     """Coordinators whose service with ``enterprise`` ended within the cooling-off period before ``on``:
     never proposed to join it (a rotation brings fresh eyes; a short break does not restart the clock).
-    One query over the enterprise's pair history."""
-    policy = rotation_policy(enterprise.district_id)
-    ids: set[int] = set()
-    for a, b, ended_on in PairAssignment.objects.filter(
-        enterprise_id=enterprise.pk, ended_on__isnull=False
-    ).values_list("coordinator_a_id", "coordinator_b_id", "ended_on"):
-        if on < _cooling_off_end(ended_on, policy):
-            ids.update((a, b))
+    Two queries (the policies, the enterprise's pair history)."""
+    ids = {coordinator_id for coordinator_id, _e in _recent_service([enterprise.pk], on)}
     current = PairAssignment.objects.filter(enterprise_id=enterprise.pk, ended_on__isnull=True).values_list(
         "coordinator_a_id", "coordinator_b_id"
     )
@@ -845,7 +839,7 @@ def _recent_service(enterprise_ids: list[int], on: datetime.date) -> set[tuple[i
     for enterprise_id, district_id, a, b, ended_on in PairAssignment.objects.filter(
         enterprise_id__in=enterprise_ids, ended_on__isnull=False
     ).values_list("enterprise_id", "district_id", "coordinator_a_id", "coordinator_b_id", "ended_on"):
-        if on < _cooling_off_end(ended_on, policies.get(district_id)):
+        if ended_on is not None and on < _cooling_off_end(ended_on, policies.get(district_id)):
             recent.update({(a, enterprise_id), (b, enterprise_id)})
     return recent
 
