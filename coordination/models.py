@@ -487,6 +487,7 @@ class RequestMessage(CustomsOnlyRows, models.Model):
         MESSAGE = "message", _("Message")
         INFORMATION_REQUEST = "information_request", _("Request for information")
         RESOLUTION = "resolution", _("Resolution")
+        DEPARTMENT_ANSWER = "department_answer", _("Answer of a department")
 
     request = models.ForeignKey(
         CoordinationRequest, on_delete=models.PROTECT, related_name="messages", verbose_name=_("request")

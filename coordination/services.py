@@ -44,6 +44,8 @@ from portal.messages import name_of, text
 from portal.notifications import forget_enterprise, notify
 
 S = RequestStatus
+# A reply to the enterprise is possible in these statuses (internal notes always).
+_REPLY_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_ENTERPRISE, S.RESOLVED)
 
 
 class RequestError(DomainError):
@@ -212,13 +214,7 @@ def post_message(
             raise PermissionDeniedError(_("Only customs staff write internal notes."))
         if not request.is_open:
             raise ConflictError(_("This request is closed; reopen it to continue the conversation."))
-    elif not internal and request.status not in (
-        S.SUBMITTED,
-        S.ACCEPTED,
-        S.IN_PROGRESS,
-        S.AWAITING_ENTERPRISE,
-        S.RESOLVED,
-    ):
+    elif not internal and request.status not in _REPLY_STATUSES:
         raise ConflictError(
             _("This request is “%(status)s”; a reply is not possible now.")
             % {"status": request.get_status_display()}
@@ -246,6 +242,43 @@ def post_message(
             "New message on request #%(number)s: %(subject)s", number=request.pk, subject=request.subject[:60]
         ),
         body=message.body[:500],
+    )
+    return message
+
+
+@transaction.atomic
+def post_department_answer(
+    *, request: CoordinationRequest, author, body: str, files=(), now=None
+) -> RequestMessage:
+    """A department's answer to a coordinator's referral, written on the request's thread as an
+    internal note (customs only; the coordinator decides whether to pass it on to the enterprise).
+
+    The author's right to answer (a liaison officer of the department the question was referred to) is
+    checked by ``liaison.services.answer_referral``, this function's one caller."""
+    now = now or timezone.now()
+    request = _lock(request)
+    body = (body or "").strip()
+    checked = uploads.check_uploads(files)
+    if not body:
+        raise RequestError(_("Write the answer."))
+    message = RequestMessage.objects.create(
+        request=request,
+        author=author,
+        from_customs=True,
+        kind=RequestMessage.Kind.DEPARTMENT_ANSWER,
+        body=body,
+        is_internal=True,
+        created_at=now,
+    )
+    _store_files(request, checked, author=author, message=message, internal=True, now=now)
+    notify_message(
+        request,
+        actor=author,
+        internal=True,
+        title=text(
+            "New message on request #%(number)s: %(subject)s", number=request.pk, subject=request.subject[:60]
+        ),
+        body=body[:500],
     )
     return message
 

@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "VISIT_RECORD_SIGN_DAYS": 5,
     # Working days the enterprise has to answer when customs asks it for information (then reminded).
     "INFORMATION_RESPONSE_WORKING_DAYS": 10,
+    # A department's liaison officer answers a coordinator's referral within this many working days.
+    "REFERRAL_RESPONSE_WORKING_DAYS": 5,
     # Files one upload may carry (a request, a reply, an appeal).
     "MAX_FILES_PER_UPLOAD": 5,
     # --- Escalation --------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "coordination.apps.CoordinationConfig",
     "appeals.apps.AppealsConfig",
     "outreach.apps.OutreachConfig",
+    "liaison.apps.LiaisonConfig",
     "supervision.apps.SupervisionConfig",
 ]
 

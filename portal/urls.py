@@ -35,6 +35,7 @@ urlpatterns = [
     path("appeals/", include("appeals.urls")),
     path("credit/", include("credit.urls")),
     path("outreach/", include("outreach.urls")),
+    path("liaison/", include("liaison.urls")),
     path("supervision/", include("supervision.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
