@@ -433,3 +433,8 @@ class Rotation(EnterpriseOwned):
 
     def __str__(self) -> str:
         return f"{self.coordinator} · {self.enterprise} ({self.limit_on})"
+
+    @classmethod
+    def scope_restrict(cls, scope: Scope, prefix: str = "") -> Q | None:
+        """Customs-internal: the enterprise learns who its coordinators are now, not the staffing record."""
+        return None if scope.is_customs else Q(pk__in=[])

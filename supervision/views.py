@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from coordination import selectors as coordination_selectors
 from coordinators import services as coordination
 from coordinators.models import Coordinator, PairAssignment, Rotation
+from liaison import selectors as liaison_selectors
 from outreach.services import heads_missing_training
 from portal.exceptions import DomainError
 from portal.exports import export_response
@@ -122,6 +123,9 @@ def dashboard_page(request):
         "recert": dashboard.recertification_counts(narrowed),
         "recert_rows": list(dashboard.recertifications_due(narrowed, within_days=opts["due"])[:50]),
         "abnormal_rows": list(dashboard.abnormal_nearing(narrowed)[:50]),
+        "referral_times": liaison_selectors.referral_times(
+            district_ids=narrowed.district_ids, since=narrowed.since
+        ),
         "has_requests": has_requests,
         "factor": dashboard.overload_factor(),
         "load_chart": dashboard.bar_chart(

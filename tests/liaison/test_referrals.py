@@ -247,3 +247,13 @@ def test_the_dashboard_figures_count_answers_and_lateness_per_department(world, 
         )
     assert (row["referred"], row["answered"], row["late"], row["overdue"]) == (2, 2, 1, 0)
     assert row["average_hours"] is not None
+
+
+def test_the_managers_dashboard_shows_the_departments_answer_times(client, world, department, liaison):
+    services.answer_referral(referral=_refer(world, department), body="ok", actor=liaison)
+    _refer(world, department)
+    client.force_login(world.manager)
+    page = client.get(reverse("supervision:dashboard"))
+    (row,) = page.context["referral_times"]
+    assert (row["department"], row["referred"], row["answered"]) == ("Risk Control", 2, 1)  # English UI
+    assert 'data-testid="referral-times-row"' in page.content.decode()
