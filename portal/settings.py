@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "credit.apps.CreditConfig",
     "coordinators.apps.CoordinatorsConfig",
     "coordination.apps.CoordinationConfig",
+    "compliance.apps.ComplianceConfig",
     "appeals.apps.AppealsConfig",
     "outreach.apps.OutreachConfig",
     "supervision.apps.SupervisionConfig",

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("coordination.api.urls")),
     path("", include("appeals.api.urls")),
     path("", include("credit.api.urls")),
+    path("", include("compliance.api.urls")),
 ]
