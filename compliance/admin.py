@@ -38,23 +38,26 @@ class ReadOnlyAdmin:
 
 class AnswerInline(ReadOnlyInline, admin.TabularInline):
     model = AssessmentAnswer
-    fields = readonly_fields = ["item", "judgement", "evidence", "notes"]
+    readonly_fields = ["item", "judgement", "evidence", "notes"]
+    fields = list(readonly_fields)
 
 
 class SignatureInline(ReadOnlyInline, admin.TabularInline):
     model = AssessmentSignature
-    fields = readonly_fields = ["signer", "signed_at"]
+    readonly_fields = ["signer", "signed_at"]
+    fields = list(readonly_fields)
 
 
 class ActionInline(ReadOnlyInline, admin.TabularInline):
     model = ImprovementAction
-    fields = readonly_fields = ["item", "description", "owner", "due_on", "status"]
+    readonly_fields = ["item", "description", "owner", "due_on", "status"]
+    fields = list(readonly_fields)
     show_change_link = True
 
 
 class ResponseInline(ReadOnlyInline, admin.TabularInline):
     model = ActionResponse
-    fields = readonly_fields = [
+    readonly_fields = [
         "created_at",
         "author",
         "text",
@@ -63,6 +66,7 @@ class ResponseInline(ReadOnlyInline, admin.TabularInline):
         "reviewed_by",
         "reviewed_at",
     ]
+    fields = list(readonly_fields)
 
 
 @admin.register(Assessment)
@@ -71,7 +75,6 @@ class AssessmentAdmin(ScopedAdminMixin, ReadOnlyAdmin, admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["enterprise__name_zh", "enterprise__uscc"]
     list_select_related = ["enterprise", "coordinator_a__user", "coordinator_b__user"]
-    autocomplete_fields: list[str] = []
     show_full_result_count = False
     ordering = ["-written_at", "-id"]
     readonly_fields = [
@@ -87,7 +90,7 @@ class AssessmentAdmin(ScopedAdminMixin, ReadOnlyAdmin, admin.ModelAdmin):
         "updated_at",
         "signed_at",
     ]
-    fields = readonly_fields
+    fields = list(readonly_fields)
     inlines = [AnswerInline, ActionInline, SignatureInline]
 
 
@@ -125,7 +128,7 @@ class ImprovementActionAdmin(ScopedAdminMixin, ReadOnlyAdmin, admin.ModelAdmin):
         "status",
         "status_changed_at",
     ]
-    fields = readonly_fields
+    fields = list(readonly_fields)
     inlines = [ResponseInline]
 
     @admin.display(description=_("improvement action"))

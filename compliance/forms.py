@@ -109,7 +109,9 @@ class BaseActionFormSet(forms.BaseFormSet):
         ]
 
 
-ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=3, max_num=50)
+ActionFormSet: type[BaseActionFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    ActionForm, formset=BaseActionFormSet, extra=3, max_num=50
+)
 
 
 class ResponseForm(BootstrapMixin, forms.Form):

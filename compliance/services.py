@@ -23,6 +23,7 @@ import calendar
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import connection, transaction
 from django.urls import reverse
@@ -389,7 +390,7 @@ def save_assessment(
             item=by_code[a.item_code],
             description=a.description,
             owner=a.owner,
-            due_on=a.due_on,
+            due_on=cast(datetime.date, a.due_on),  # every kept action has one (_clean_actions)
             status_changed_at=now,
         )
         for a in clean_actions

@@ -56,14 +56,9 @@ def assessment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     has_next = len(rows) > selectors.PAGE_SIZE
     rows = rows[: selectors.PAGE_SIZE]
     today = timezone.localdate()
-    soon = (
-        today
-        + datetime.timedelta(
-            days=services.policy_for(request.user.local_customs.district_id).remind_days_before
-        )
-        if request.user.local_customs_id
-        else today
-    )
+    office = request.user.local_customs
+    remind = services.policy_for(office.district_id).remind_days_before if office is not None else 0
+    soon = today + datetime.timedelta(days=remind)
     return render(
         request,
         "compliance/assessment_list.html",
