@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from credit.models import Judgement
@@ -276,9 +277,9 @@ class AssessmentSignature(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("improvement action", "Open")
     ANSWERED = "answered", _("Answered, awaiting customs")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("improvement action", "Accepted")
     REOPENED = "reopened", _("Reopened")
 
 
@@ -370,7 +371,7 @@ class ActionResponse(models.Model):
     pair's review (accepted, or reopened with a comment) is written once."""
 
     class Review(models.TextChoices):
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("improvement action", "Accepted")
         REOPENED = "reopened", _("Reopened")
 
     action = models.ForeignKey(

@@ -89,7 +89,9 @@ def test_an_assessment_with_an_improvement_action_answered_by_the_enterprise(
     assert page.get_by_test_id("compliance-panel").count() == 1
     deadline = page.get_by_test_id("deadline").filter(has_text="建立报关单复核制度")
     assert deadline.get_attribute("data-state") == "on_time"
-    page.get_by_role("link", name=words(language, "海关合规评估", "Compliance assessment"), exact=True).click()
+    page.get_by_role(
+        "link", name=words(language, "海关合规评估", "Compliance assessment"), exact=True
+    ).click()
     page.wait_for_load_state()
     page.get_by_test_id("action-row").get_by_role("link").click()
     page.wait_for_load_state()
@@ -110,6 +112,6 @@ def test_an_assessment_with_an_improvement_action_answered_by_the_enterprise(
     page.get_by_test_id("send-review").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("action-status").get_attribute("data-status") == "accepted"
-    assert words(language, "已接受", "Accepted") in page.get_by_test_id("review").inner_text()
+    assert words(language, "已通过", "Accepted") in page.get_by_test_id("review").inner_text()
     action.refresh_from_db()
     assert action.status == ActionStatus.ACCEPTED
