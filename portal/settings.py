@@ -226,6 +226,8 @@ def _env_tunables() -> dict:
     casts = {
         "REOPEN_WINDOW_DAYS": env.int,
         "TRAINING_PERIOD_MONTHS": env.int,
+        "IMPROVEMENT_ACTION_REMINDER_DAYS": env.int,
+        "IMPROVEMENT_ACTION_ESCALATION_WORKING_DAYS": env.int,
         "ATTACHMENT_MAX_BYTES": env.int,
         "IMPORT_MAX_ROWS": env.int,
         "JOB_BATCH_SIZE": env.int,

@@ -185,3 +185,10 @@ def test_open_actions_appear_on_the_deadlines_panel_with_their_state(world):
     assert not [
         d for d in for_enterprise(world.enterprise, world.other_contact) if "improvement-action" in d.key
     ]
+
+
+def test_the_improvement_action_defaults_are_seven_days_and_five_working_days():
+    from portal.conf import DEFAULTS
+
+    assert DEFAULTS["IMPROVEMENT_ACTION_REMINDER_DAYS"] == 7
+    assert DEFAULTS["IMPROVEMENT_ACTION_ESCALATION_WORKING_DAYS"] == 5
