@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,17 +205,21 @@ def start_assessment(*, enterprise, actor, now: datetime.datetime | None = None)
     latest_exam = (
         SelfExamination.objects.filter(enterprise=enterprise).order_by("-submitted_at", "-id").first()
     )
-    assessment = Assessment.objects.create(
-        enterprise=enterprise,
-        district_id=enterprise.district_id,
-        coordinator_a=pair.coordinator_a,
-        coordinator_b=pair.coordinator_b,
-        self_examination=latest_exam,
-        assessed_on=timezone.localtime(now).date(),
-        written_by=actor,
-        written_at=now,
-        updated_at=now,
-    )
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                enterprise=enterprise,
+                district_id=enterprise.district_id,
+                coordinator_a=pair.coordinator_a,
+                coordinator_b=pair.coordinator_b,
+                self_examination=latest_exam,
+                assessed_on=timezone.localtime(now).date(),
+                written_by=actor,
+                written_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:  # the partner started it at the same moment (one open assessment)
+        return Assessment.objects.open().get(enterprise=enterprise)
     cancelled = (
         Assessment.objects.filter(enterprise=enterprise, state=S.CANCELLED)
         .exclude(written_at__lt=_last_signed_at(enterprise))

@@ -227,3 +227,39 @@ def test_a_manager_edits_the_districts_policy_in_the_admin(client, world):
     )
     assert bad.status_code == 200 and AssessmentPolicy.objects.get().interval_months == 6
     assert ImprovementAction.objects.count() == 0
+
+
+def _more_actions(assessment, n: int) -> None:
+    base = assessment.actions.first()
+    ImprovementAction.objects.bulk_create(
+        ImprovementAction(
+            enterprise=base.enterprise,
+            district=base.district,
+            assessment=assessment,
+            item=base.item,
+            description=f"整改 {i}",
+            owner="王芳",
+            due_on=base.due_on,
+        )
+        for i in range(n)
+    )
+
+
+def test_the_enterprise_page_and_the_assessment_page_run_the_same_queries_for_3_and_30_actions(
+    client, world, django_assert_max_num_queries
+):
+    assessment = signed(world, not_met=(codes()[0], codes()[1], codes()[2]))
+    client.force_login(world.contact)
+    assert_constant_queries(
+        client,
+        reverse("compliance:enterprise_home"),
+        lambda: _more_actions(assessment, 27),
+        django_assert_max_num_queries,
+    )
+    client.force_login(world.officer)
+    assert_constant_queries(
+        client,
+        reverse("compliance:assessment_detail", args=[assessment.pk]),
+        lambda: _more_actions(assessment, 27),
+        django_assert_max_num_queries,
+    )
