@@ -66,4 +66,6 @@ NAV += [
     NavEntry("enterprises:my_registration", _("Registration data"), ENTERPRISE),
     NavEntry("credit:selfexam_list", _("Self-examination"), ENTERPRISE),
     NavEntry("credit:selfexam_overview", _("Self-examinations"), COORDINATOR | OFFICER),
+    NavEntry("compliance:assessment_list", _("Assessments"), COORDINATOR),
+    NavEntry("compliance:enterprise_home", _("Compliance assessment"), ENTERPRISE),
 ]

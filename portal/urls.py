@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("enterprise/", include("enterprises.urls")),
     path("coordination/", include("coordination.urls")),
+    path("compliance/", include("compliance.urls")),
     path("appeals/", include("appeals.urls")),
     path("credit/", include("credit.urls")),
     path("outreach/", include("outreach.urls")),

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("credit.api.urls")),
     path("", include("liaison.api.urls")),
     path("", include("supervision.api.urls")),
+    path("", include("compliance.api.urls")),
 ]
