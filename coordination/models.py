@@ -437,6 +437,7 @@ class RequestHandler(models.Model):
         QUALIFICATION_LAPSED = "qualification_lapsed", _("Qualification lapsed")
         TRANSFERRED = "transferred", _("The request was transferred to another office")
         REPLACED = "replaced", _("Replaced in the pair")
+        ROTATION = "rotation", _("Rotated out (longest service reached)")
 
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
@@ -511,6 +512,7 @@ class RequestMessage(CustomsOnlyRows, models.Model):
         MESSAGE = "message", _("Message")
         INFORMATION_REQUEST = "information_request", _("Request for information")
         RESOLUTION = "resolution", _("Resolution")
+        DEPARTMENT_ANSWER = "department_answer", _("Answer of a department")
 
     request = models.ForeignKey(
         CoordinationRequest, on_delete=models.PROTECT, related_name="messages", verbose_name=_("request")

@@ -263,3 +263,28 @@ def overdue_counts_by_coordinator(
         overdue_open=Count("request_handlings", filter=scope & open_late),
         overdue_total=Count("request_handlings", filter=scope & (first_late | resolution_late)),
     )
+
+
+HANDOVER_SHOWN = 20
+
+
+def open_work_of(coordinator, enterprise) -> dict:
+    """What a coordinator hands over at ``enterprise`` (the rotation's preview): the open requests they
+    handle and the site visits they are scheduled for, at most ``HANDOVER_SHOWN`` of each, with counts."""
+    requests = CoordinationRequest.objects.filter(
+        enterprise=enterprise,
+        status__in=OPEN_STATUSES,
+        handlers__coordinator=coordinator,
+        handlers__ended_at__isnull=True,
+    ).order_by("next_due", "id")
+    visits = (
+        SiteVisit.objects.filter(enterprise=enterprise, status=SiteVisit.Status.SCHEDULED)
+        .filter(Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator))
+        .order_by("scheduled_for", "id")
+    )
+    return {
+        "requests": list(requests[:HANDOVER_SHOWN]),
+        "request_count": requests.count(),
+        "visits": list(visits[:HANDOVER_SHOWN]),
+        "visit_count": visits.count(),
+    }

@@ -46,6 +46,8 @@ from portal.messages import name_of, text
 from portal.notifications import forget_enterprise, notify
 
 S = RequestStatus
+# A reply to the enterprise is possible in these statuses (internal notes always).
+_REPLY_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_ENTERPRISE, S.RESOLVED)
 
 
 class RequestError(DomainError):
@@ -220,13 +222,7 @@ def post_message(
             raise PermissionDeniedError(_("Only customs staff write internal notes."))
         if not request.is_open:
             raise ConflictError(_("This request is closed; reopen it to continue the conversation."))
-    elif not internal and request.status not in (
-        S.SUBMITTED,
-        S.ACCEPTED,
-        S.IN_PROGRESS,
-        S.AWAITING_ENTERPRISE,
-        S.RESOLVED,
-    ):
+    elif not internal and request.status not in _REPLY_STATUSES:
         raise ConflictError(
             _("This request is “%(status)s”; a reply is not possible now.")
             % {"status": request.get_status_display()}
@@ -255,6 +251,43 @@ def post_message(
             "New message on request #%(number)s: %(subject)s", number=request.pk, subject=request.subject[:60]
         ),
         body=message.body[:500],
+    )
+    return message
+
+
+@transaction.atomic
+def post_department_answer(
+    *, request: CoordinationRequest, author, body: str, files=(), now=None
+) -> RequestMessage:
+    """A department's answer to a coordinator's referral, written on the request's thread as an
+    internal note (customs only; the coordinator decides whether to pass it on to the enterprise).
+
+    The author's right to answer (a liaison officer of the department the question was referred to) is
+    checked by ``liaison.services.answer_referral``, this function's one caller."""
+    now = now or timezone.now()
+    request = _lock(request)
+    body = (body or "").strip()
+    checked = uploads.check_uploads(files)
+    if not body:
+        raise RequestError(_("Write the answer."))
+    message = RequestMessage.objects.create(
+        request=request,
+        author=author,
+        from_customs=True,
+        kind=RequestMessage.Kind.DEPARTMENT_ANSWER,
+        body=body,
+        is_internal=True,
+        created_at=now,
+    )
+    _store_files(request, checked, author=author, message=message, internal=True, now=now)
+    notify_message(
+        request,
+        actor=author,
+        internal=True,
+        title=text(
+            "New message on request #%(number)s: %(subject)s", number=request.pk, subject=request.subject[:60]
+        ),
+        body=body[:500],
     )
     return message
 
@@ -979,18 +1012,20 @@ HANDLER_END_REASONS = {
     "recusal": RequestHandler.EndReason.RECUSAL,
     "disqualification": RequestHandler.EndReason.DISQUALIFICATION,
     "qualification_lapsed": RequestHandler.EndReason.QUALIFICATION_LAPSED,
+    "rotation": RequestHandler.EndReason.ROTATION,
 }
 
 
 @transaction.atomic
 def hand_over(
     *, enterprise, leaving: Coordinator, substitute: Coordinator | None, reason: str, actor=None, now=None
-):
+) -> dict[str, list[int]]:
     """Move the open work of ``enterprise`` from ``leaving`` to ``substitute`` (or to nobody) in one
     transaction (DOMAIN note: ownership follows the rules): ``leaving`` stops handling its open requests
     (and leading them), is taken off its scheduled site visits — replaced by ``substitute`` when they may
     visit, else the visit is cancelled and everyone is told — and loses what the bell told them about
-    the enterprise. Called through the ``coordinators.pair_changed`` hook."""
+    the enterprise. Called through the ``coordinators.pair_changed`` hook. Returns what moved: the open
+    requests ``leaving`` handled (their internal notes go with them) and the visits moved or cancelled."""
     now = now or timezone.now()
     end_reason = HANDLER_END_REASONS.get(reason, RequestHandler.EndReason.REPLACED)
     open_ids = list(
@@ -1023,19 +1058,23 @@ def hand_over(
             ended_at=None, end_reason=""
         )
     CoordinationRequest.objects.filter(pk__in=open_ids, lead=leaving).update(lead=substitute)
+    moved: dict[str, list[int]] = {"requests": sorted(handled), "visits_moved": [], "visits_cancelled": []}
     for visit in (
         SiteVisit.objects.select_for_update(of=("self",))
         .filter(enterprise=enterprise, status=SiteVisit.Status.SCHEDULED)
         .filter(Q(coordinator_a=leaving) | Q(coordinator_b=leaving))
         .select_related("coordinator_a__user", "coordinator_b__user")
     ):
-        _take_off_visit(visit, leaving=leaving, substitute=substitute, actor=actor, now=now)
+        kept = _take_off_visit(visit, leaving=leaving, substitute=substitute, actor=actor, now=now)
+        moved["visits_moved" if kept else "visits_cancelled"].append(visit.pk)
     forget_enterprise([leaving.user_id], enterprise.pk)
+    return moved
 
 
 def _take_off_visit(
     visit: SiteVisit, *, leaving: Coordinator, substitute: Coordinator | None, actor, now
-) -> None:
+) -> bool:
+    """Replace ``leaving`` on the visit by ``substitute`` when they may visit (True), else cancel it."""
     partner = cast(
         Coordinator, visit.coordinator_b if visit.coordinator_a_id == leaving.pk else visit.coordinator_a
     )
@@ -1070,9 +1109,16 @@ def _take_off_visit(
         request = cast(CoordinationRequest, visit.request)
         _system_message(request, actor or leaving.user, message, now, from_customs=True)
         notify_message(request, actor=None, internal=False, title=message)
+    return bool(may_visit)
 
 
-def on_pair_changed(*, enterprise, changes, reason, actor) -> None:
+def on_pair_changed(*, enterprise, changes, reason, actor) -> dict[str, list[int]]:
     """The ``coordinators.pair_changed`` hook (registered in ``CoordinationConfig.ready``)."""
+    moved: dict[str, list[int]] = {}
     for leaving, substitute in changes:
-        hand_over(enterprise=enterprise, leaving=leaving, substitute=substitute, reason=reason, actor=actor)
+        summary = hand_over(
+            enterprise=enterprise, leaving=leaving, substitute=substitute, reason=reason, actor=actor
+        )
+        for key, ids in summary.items():
+            moved.setdefault(key, []).extend(ids)
+    return moved

@@ -26,6 +26,8 @@ from coordinators.models import (
     PairAssignment,
     Recusal,
     RecusalReason,
+    Rotation,
+    RotationPolicy,
 )
 from enterprises.models import Enterprise
 from portal.admin.toolkit import (
@@ -42,6 +44,8 @@ from portal.admin.toolkit import (
 )
 from portal.exceptions import DomainError
 from portal.forms import DateInput
+from portal.models import District
+from portal.roles import Role
 
 # --- Inlines on the coordinator page ---------------------------------------------------------------------
 
@@ -321,6 +325,54 @@ class DisqualificationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelA
         "evidence",
         "enterprises_needing_pair",
         "created_at",
+    ]
+    fields = list(readonly_fields)
+
+
+@admin.register(RotationPolicy)
+class RotationPolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The district's rotation rule, set by its Management Department (history kept)."""
+
+    list_display = ["district", "max_service_months", "cooling_off_months", "notice_days"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district" and not request.user.has_role(Role.ADMINISTRATOR):
+            kwargs["queryset"] = District.objects.filter(pk=request.user.district_id_for_scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rotation)
+class RotationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+    """Rotations listed by the daily job and their handovers. Managers confirm them on the Management
+    Department's page (supervision), which proposes the substitutes."""
+
+    list_display = [
+        "coordinator",
+        "enterprise",
+        "serving_since",
+        "limit_on",
+        "status",
+        "substitute",
+        "decided_at",
+    ]
+    list_filter = ["status", "district", "coordinator__local_customs"]
+    search_fields = ["enterprise__name_zh", "=enterprise__uscc", "coordinator__user__full_name"]
+    list_select_related = ["coordinator__user", "enterprise", "substitute__user"]
+    show_full_result_count = False
+    readonly_fields = [
+        "enterprise",
+        "coordinator",
+        "serving_since",
+        "limit_on",
+        "listed_on",
+        "status",
+        "substitute",
+        "decided_by",
+        "decided_at",
+        "handover",
     ]
     fields = list(readonly_fields)
 

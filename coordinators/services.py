@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
@@ -22,14 +23,17 @@ from coordinators.models import (
     QualificationNotice,
     Recusal,
     RecusalReason,
+    Rotation,
+    RotationPolicy,
 )
+from credit.services import add_months
 from enterprises import scoping
 from enterprises.models import Enterprise
 from enterprises.selectors import members
 from portal.escalation import management_department_staff
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
-from portal.jobs import JobResult, run_in_batches, today_or
-from portal.messages import plural_text, text
+from portal.jobs import JobResult, default_batch_size, run_in_batches, today_or
+from portal.messages import name_of, plural_text, text
 from portal.notifications import notify
 from portal.registry import hooks
 from portal.roles import Role
@@ -111,8 +115,13 @@ def assignable_for(enterprise, *, on: datetime.date | None = None):
 def suggest_pair(
     enterprise, *, on: datetime.date | None = None, keep: Coordinator | None = None, exclude=()
 ) -> list[Coordinator]:
-    """The two assignable coordinators with the lowest current workload (or one partner for ``keep``)."""
-    candidates = with_workload(assignable_for(enterprise, on=on)).select_related("user", "local_customs")
+    """The two assignable coordinators with the lowest current workload (or one partner for ``keep``);
+    never one who served the enterprise within the cooling-off period (``recently_served``)."""
+    candidates = (
+        with_workload(assignable_for(enterprise, on=on))
+        .exclude(pk__in=recently_served(enterprise, on or timezone.localdate()))
+        .select_related("user", "local_customs")
+    )
     if keep is not None:
         candidates = candidates.exclude(pk=keep.pk)
     if exclude:
@@ -170,9 +179,9 @@ def _end_pair(pair: PairAssignment, *, reason: str, actor, on: datetime.date) ->
 
 def _announce_pair_change(
     enterprise, before: PairAssignment | None, after: PairAssignment | None, *, reason, actor
-):
+) -> dict:
     """Hand the work of the coordinators who leave to those who join (hook), and tell the enterprise who
-    its coordinators are now."""
+    its coordinators are now. Returns what moved (the hooks' summaries merged: request and visit ids)."""
     old = list(before.coordinators) if before else []
     new = list(after.coordinators) if after else []
     new_ids = {c.pk for c in new}
@@ -181,8 +190,18 @@ def _announce_pair_change(
     joining = [c for c in new if c.pk not in old_ids]
     changes = [(out, joining[i] if i < len(joining) else None) for i, out in enumerate(leaving)]
     if not changes:
-        return
-    hooks.run(PAIR_CHANGED, enterprise=enterprise, changes=changes, reason=reason, actor=actor)
+        return {}
+    if reason != PairAssignment.EndReason.ROTATION:
+        # A coordinator who leaves for another reason is no longer due to rotate out of this enterprise.
+        Rotation.objects.filter(
+            enterprise=enterprise, coordinator__in=leaving, status=Rotation.Status.DUE
+        ).update(status=Rotation.Status.SET_ASIDE)
+    moved: dict[str, list[int]] = {}
+    for summary in hooks.run(
+        PAIR_CHANGED, enterprise=enterprise, changes=changes, reason=reason, actor=actor
+    ):
+        for key, ids in (summary or {}).items():
+            moved.setdefault(key, []).extend(ids)
     if after is not None:
         title = text(
             "Your coordinators are now %(a)s and %(b)s",
@@ -198,6 +217,7 @@ def _announce_pair_change(
         url=reverse("enterprises:home"),
         enterprise_id=enterprise.pk,
     )
+    return moved
 
 
 @transaction.atomic
@@ -210,7 +230,8 @@ def assign_pair(
     reason: str = PairAssignment.EndReason.REASSIGNED,
 ) -> PairAssignment:
     """Assign two distinct, assignable coordinators; the current pair (if any) ends in the same
-    transaction (with ``reason``) and the open work moves to the new pair."""
+    transaction (with ``reason``) and the open work moves to the new pair (``pair.handover``: what
+    moved). A coordinator who joins must be free of the district's rotation rule (``joining_since``)."""
     on = on or timezone.localdate()
     enterprise = (
         Enterprise.objects.select_for_update(of=("self",)).select_related("rating").get(pk=enterprise.pk)
@@ -236,17 +257,29 @@ def assign_pair(
         .filter(enterprise=enterprise, ended_on__isnull=True)
         .first()
     )
+    if current is not None and {current.coordinator_a_id, current.coordinator_b_id} == {a.pk, b.pk}:
+        raise ConflictError(_("These two coordinators are already the enterprise's pair."))
+    since = {
+        c.pk: current.since_of(c)
+        if current is not None and c.pk in (current.coordinator_a_id, current.coordinator_b_id)
+        else joining_since(enterprise, c, on)
+        for c in (a, b)
+    }
     if current is not None:
-        if {current.coordinator_a_id, current.coordinator_b_id} == {a.pk, b.pk}:
-            raise ConflictError(_("These two coordinators are already the enterprise's pair."))
         current.enterprise = enterprise
         _end_pair(current, reason=reason, actor=actor, on=on)
     pair = PairAssignment.objects.create(
-        enterprise=enterprise, coordinator_a=a, coordinator_b=b, started_on=on, assigned_by=actor
+        enterprise=enterprise,
+        coordinator_a=a,
+        coordinator_b=b,
+        started_on=on,
+        a_since=since[a.pk],
+        b_since=since[b.pk],
+        assigned_by=actor,
     )
     for coordinator in (a, b):
         scoping.grant(scoping.COORDINATE, coordinator.user, enterprise)
-    _announce_pair_change(enterprise, current, pair, reason=reason, actor=actor)
+    pair.handover = _announce_pair_change(enterprise, current, pair, reason=reason, actor=actor)  # type: ignore[attr-defined]
     return pair
 
 
@@ -547,6 +580,242 @@ def check_qualifications(*, today=None, batch_size=None, kill_point=None) -> Job
     )
 
 
+# --- Rotation (docs/DOMAIN.md, "Coordinators") -------------------------------------------------------
+
+
+def rotation_policy(district_id: int) -> RotationPolicy | None:
+    return RotationPolicy.objects.filter(district_id=district_id).first()
+
+
+def _cooling_off_end(ended_on: datetime.date, policy: RotationPolicy | None) -> datetime.date:
+    """Until when a service that ended on ``ended_on`` still counts (a shorter break does not restart it)."""
+    if policy is None or not policy.cooling_off_months:
+        return ended_on + datetime.timedelta(days=1)  # only an unbroken change of pair carries service
+    return add_months(ended_on, policy.cooling_off_months)
+
+
+def recently_served(enterprise, on: datetime.date) -> list[int]:
+    """Coordinators whose service with ``enterprise`` ended within the cooling-off period before ``on``:
+    never proposed to join it (a rotation brings fresh eyes; a short break does not restart the clock).
+    Two queries (the policies, the enterprise's pair history)."""
+    ids = {coordinator_id for coordinator_id, _e in _recent_service([enterprise.pk], on)}
+    current = PairAssignment.objects.filter(enterprise_id=enterprise.pk, ended_on__isnull=True).values_list(
+        "coordinator_a_id", "coordinator_b_id"
+    )
+    for a, b in current:
+        ids.difference_update((a, b))  # the current pair's members are handled by ``keep``/``exclude``
+    return sorted(ids)
+
+
+def joining_since(enterprise, coordinator: Coordinator, on: datetime.date) -> datetime.date:
+    """The service start of ``coordinator`` joining ``enterprise``'s pair on ``on``, or AssignmentError.
+
+    DOMAIN notes (our reading): service carries over a break shorter than the cooling-off period; a
+    coordinator who rotated out may not serve the enterprise again before the cooling-off period has
+    passed; nobody joins whose carried service already reaches the district's longest service.
+    """
+    policy = rotation_policy(enterprise.district_id)
+    if policy is not None and policy.cooling_off_months:
+        rotated = (
+            Rotation.objects.filter(
+                enterprise=enterprise, coordinator=coordinator, status=Rotation.Status.DONE
+            )
+            .order_by("-decided_at")
+            .values_list("decided_at", flat=True)
+            .first()
+        )
+        if rotated is not None:
+            until = add_months(timezone.localdate(rotated), policy.cooling_off_months)
+            if on < until:
+                raise AssignmentError(
+                    _(
+                        "%(c)s rotated out of %(e)s on %(date)s and may serve it again from %(until)s (cooling-off)."
+                    )
+                    % {"c": coordinator, "e": enterprise, "date": timezone.localdate(rotated), "until": until}
+                )
+    last = (
+        PairAssignment.objects.filter(enterprise=enterprise, ended_on__isnull=False)
+        .filter(Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator))
+        .order_by("-ended_on", "-id")
+        .first()
+    )
+    since = on
+    if last is not None and on < _cooling_off_end(cast(datetime.date, last.ended_on), policy):
+        since = last.since_of(coordinator)
+    if (
+        policy is not None
+        and policy.max_service_months
+        and on >= add_months(since, policy.max_service_months)
+    ):
+        raise AssignmentError(
+            _(
+                "%(c)s has served %(e)s since %(since)s: the district's longest service of %(months)s months is reached."
+            )
+            % {"c": coordinator, "e": enterprise, "since": since, "months": policy.max_service_months}
+        )
+    return since
+
+
+def list_rotations_due(*, today=None, batch_size=None, kill_point=None) -> JobResult:
+    """Daily: list every coordinator who reaches their district's longest service with an enterprise
+    within the policy's notice days, and tell the district's Management Department.
+
+    Set-based: per district and side of the pair, one keyset query per batch of active pairs (the
+    ``pair_active_*_since`` partial indexes) and one ``INSERT … ON CONFLICT DO NOTHING`` of the batch's
+    rotations; one notification per district. Idempotent by the rotation's unique service key.
+    """
+    today = today_or(today)
+    result = JobResult("rotations")
+    batch_size = batch_size or default_batch_size()
+    for policy in RotationPolicy.objects.filter(max_service_months__isnull=False).order_by("district_id"):
+        months = cast(int, policy.max_service_months)
+        cutoff = add_months(today + datetime.timedelta(days=policy.notice_days), -months)
+        listed = 0
+        for side in ("a", "b"):
+            last_pk = 0
+            while True:
+                batch = list(
+                    PairAssignment.objects.filter(
+                        district_id=policy.district_id,
+                        ended_on__isnull=True,
+                        pk__gt=last_pk,
+                        **{f"{side}_since__lte": cutoff},
+                    )
+                    .order_by("pk")
+                    .values_list("pk", "enterprise_id", f"coordinator_{side}_id", f"{side}_since")[
+                        :batch_size
+                    ]
+                )
+                if not batch:
+                    break
+                last_pk = batch[-1][0]
+                known = set(
+                    Rotation.objects.filter(
+                        enterprise_id__in=[row[1] for row in batch],
+                        coordinator_id__in=[row[2] for row in batch],
+                    ).values_list("enterprise_id", "coordinator_id", "serving_since")
+                )
+                fresh = [
+                    Rotation(
+                        enterprise_id=enterprise_id,
+                        district_id=policy.district_id,
+                        coordinator_id=coordinator_id,
+                        serving_since=since,
+                        limit_on=add_months(since, months),
+                        listed_on=today,
+                    )
+                    for _pk, enterprise_id, coordinator_id, since in batch
+                    if (enterprise_id, coordinator_id, since) not in known
+                ]
+                # A concurrent run may insert the same rotation: the unique key keeps one.
+                Rotation.objects.bulk_create(fresh, ignore_conflicts=True)
+                result.skipped += len(batch) - len(fresh)
+                listed += len(fresh)
+                if kill_point is not None:
+                    kill_point(last_pk)
+        if listed:
+            result.processed += listed
+            notify(
+                management_department_staff(policy.district_id),
+                verb="rotations_due",
+                title=plural_text(
+                    "%(count)s coordinator reaches the longest service with an enterprise within %(days)s days",
+                    "%(count)s coordinators reach the longest service with an enterprise within %(days)s days",
+                    listed,
+                    days=policy.notice_days,
+                ),
+                url=reverse("supervision:rotations"),
+                group=f"rotations:{policy.district_id}",
+            )
+    return result
+
+
+@transaction.atomic
+def rotate(
+    *, rotation: Rotation, substitute: Coordinator, actor, on: datetime.date | None = None
+) -> Rotation:
+    """The manager confirms a rotation: ``substitute`` (same office, not recused, not the partner, no
+    recent service with the enterprise) replaces the coordinator in the pair; the open requests,
+    scheduled visits and internal notes move in this transaction (recorded in ``rotation.handover``);
+    the enterprise, both coordinators and the substitute are told."""
+    on = on or timezone.localdate()
+    rotation = (
+        Rotation.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "coordinator__user")
+        .get(pk=rotation.pk)
+    )
+    if not actor.has_role(Role.MANAGER, Role.ADMINISTRATOR) or (
+        not actor.has_role(Role.ADMINISTRATOR) and actor.district_id_for_scope != rotation.district_id
+    ):
+        raise PermissionDeniedError(_("Only the district's Management Department confirms a rotation."))
+    if rotation.status != Rotation.Status.DUE:
+        raise ConflictError(_("This rotation is no longer due."))
+    enterprise, leaving = rotation.enterprise, rotation.coordinator
+    pair = (
+        PairAssignment.objects.select_for_update(of=("self",))
+        .select_related("coordinator_a__user", "coordinator_b__user")
+        .active()
+        .of_coordinator(leaving)
+        .filter(enterprise=enterprise)
+        .first()
+    )
+    if pair is None:
+        raise ConflictError(
+            _("%(c)s no longer serves %(e)s: nothing to hand over.") % {"c": leaving, "e": enterprise}
+        )
+    partner = pair.partner_of(leaving)
+    if substitute.pk in (leaving.pk, partner.pk):
+        raise AssignmentError(_("Choose a colleague who is not already in the pair."))
+    if substitute.local_customs_id != enterprise.local_customs_id:
+        raise AssignmentError(
+            _("%(c)s works at another office; the substitute comes from %(office)s.")
+            % {"c": substitute, "office": enterprise.local_customs}
+        )
+    if substitute.pk in recently_served(enterprise, on):
+        raise AssignmentError(
+            _("%(c)s served %(e)s within the cooling-off period; choose a colleague who brings fresh eyes.")
+            % {"c": substitute, "e": enterprise}
+        )
+    new_pair = assign_pair(
+        enterprise=enterprise,
+        coordinators=[partner, substitute],
+        actor=actor,
+        on=on,
+        reason=PairAssignment.EndReason.ROTATION,
+    )
+    rotation.status = Rotation.Status.DONE
+    rotation.substitute = substitute
+    rotation.decided_by, rotation.decided_at = actor, timezone.now()
+    rotation.handover = getattr(new_pair, "handover", {}) or {}
+    rotation.save(update_fields=["status", "substitute", "decided_by", "decided_at", "handover"])
+    requests = len(rotation.handover.get("requests", []))
+    visits = len(rotation.handover.get("visits_moved", []))
+    notify(
+        [substitute.user],
+        verb="rotation_handover",
+        title=text(
+            "You take over %(enterprise)s from %(leaving)s: %(requests)s open request(s), %(visits)s visit(s)",
+            enterprise=name_of(enterprise),
+            leaving=str(leaving),
+            requests=requests,
+            visits=visits,
+        ),
+        url=reverse("coordination:workspace"),
+        enterprise_id=enterprise.pk,
+    )
+    notify(
+        [leaving.user, partner.user],
+        verb="rotation_handover",
+        title=text(
+            "%(leaving)s rotated out of %(enterprise)s; %(substitute)s takes over",
+            leaving=str(leaving),
+            enterprise=name_of(enterprise),
+            substitute=str(substitute),
+        ),
+    )
+    return rotation
+
+
 @dataclass
 class Replacement:
     """A rebalancing proposal for one pair: the overloaded coordinator leaves, ``substitute`` joins the
@@ -562,31 +831,50 @@ class Replacement:
         return [self.partner, self.substitute] if self.substitute else []
 
 
-def propose_replacements(overloaded: Coordinator, pairs: list[PairAssignment]) -> list[Replacement]:
-    """Replace only ``overloaded`` in each of ``pairs``, spreading the enterprises over the least-loaded
-    assignable colleagues of each enterprise's office (not recused, not the partner): each proposal counts
-    toward the load of the next, so eight enterprises don't all go to the same colleague. Two queries."""
-    office_ids = {pair.enterprise.local_customs_id for pair in pairs}
+def _recent_service(enterprise_ids: list[int], on: datetime.date) -> set[tuple[int, int]]:
+    """(coordinator id, enterprise id) of services that ended within their district's cooling-off
+    period before ``on`` (two queries, whatever the number of enterprises)."""
+    policies = {p.district_id: p for p in RotationPolicy.objects.all()}
+    recent = set()
+    for enterprise_id, district_id, a, b, ended_on in PairAssignment.objects.filter(
+        enterprise_id__in=enterprise_ids, ended_on__isnull=False
+    ).values_list("enterprise_id", "district_id", "coordinator_a_id", "coordinator_b_id", "ended_on"):
+        if ended_on is not None and on < _cooling_off_end(ended_on, policies.get(district_id)):
+            recent.update({(a, enterprise_id), (b, enterprise_id)})
+    return recent
+
+
+def propose_substitutes(leavers: list[tuple[PairAssignment, Coordinator]]) -> list[Replacement]:
+    """For each (pair, leaving coordinator) propose a substitute for the leaving one only: the partner
+    stays and the least-loaded assignable colleague of the enterprise's office joins (not recused, not
+    the partner, no service with the enterprise within the cooling-off period); each proposal counts
+    toward the load of the next, so eight enterprises don't all go to the same colleague. Four queries."""
+    today = timezone.localdate()
+    office_ids = {pair.enterprise.local_customs_id for pair, _ in leavers}
+    leaving_ids = {c.pk for _, c in leavers}
     colleagues = list(
         with_workload(Coordinator.objects.assignable().filter(local_customs_id__in=office_ids))
-        .exclude(pk=overloaded.pk)
+        .exclude(pk__in=leaving_ids)
         .select_related("user", "local_customs")
     )
+    enterprise_ids = [pair.enterprise_id for pair, _ in leavers]
     recused = set(
-        Recusal.objects.filter(enterprise_id__in=[p.enterprise_id for p in pairs]).values_list(
+        Recusal.objects.filter(enterprise_id__in=enterprise_ids).values_list(
             "coordinator_id", "enterprise_id"
         )
     )
+    recent = _recent_service(enterprise_ids, today)
     load = {c.pk: c.enterprise_count for c in colleagues}
     proposals = []
-    for pair in pairs:
-        partner = pair.coordinator_b if pair.coordinator_a_id == overloaded.pk else pair.coordinator_a
+    for pair, leaving in leavers:
+        partner = pair.partner_of(leaving)
         candidates = [
             c
             for c in colleagues
             if c.local_customs_id == pair.enterprise.local_customs_id
             and c.pk != partner.pk
             and (c.pk, pair.enterprise_id) not in recused
+            and (c.pk, pair.enterprise_id) not in recent
         ]
         if not candidates:
             proposals.append(
@@ -598,3 +886,8 @@ def propose_replacements(overloaded: Coordinator, pairs: list[PairAssignment]) -
         substitute.enterprise_count = load[substitute.pk]
         proposals.append(Replacement(pair, partner, substitute))
     return proposals
+
+
+def propose_replacements(overloaded: Coordinator, pairs: list[PairAssignment]) -> list[Replacement]:
+    """Rebalancing: replace only ``overloaded`` in each of ``pairs`` (``propose_substitutes``)."""
+    return propose_substitutes([(pair, overloaded) for pair in pairs])

@@ -24,8 +24,16 @@ DEFAULTS: dict[str, Any] = {
     "VISIT_RECORD_SIGN_DAYS": 5,
     # Working days the enterprise has to answer when customs asks it for information (then reminded).
     "INFORMATION_RESPONSE_WORKING_DAYS": 10,
+    # A department's liaison officer answers a coordinator's referral within this many working days.
+    "REFERRAL_RESPONSE_WORKING_DAYS": 5,
     # Files one upload may carry (a request, a reply, an appeal).
     "MAX_FILES_PER_UPLOAD": 5,
+    # --- Compliance assessment (the interval and the pair's reminder are district settings:
+    # --- compliance.AssessmentPolicy) ----------------------------------------------------------------
+    # The enterprise is reminded of an improvement action this many days before its due date.
+    "IMPROVEMENT_ACTION_REMINDER_DAYS": 7,
+    # An improvement action overdue by this many working days is escalated to the office's leader.
+    "IMPROVEMENT_ACTION_ESCALATION_WORKING_DAYS": 5,
     # --- Escalation --------------------------------------------------------------------------------
     # Still overdue this many working days after the local leader was told: the Management Department.
     "ESCALATION_MANAGEMENT_AFTER_WORKING_DAYS": 3,

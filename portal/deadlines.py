@@ -116,3 +116,23 @@ def notice_once(key: str, step: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def notice_once_many(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The set-based ``notice_once`` of a batch job: record every ``(key, step)`` not recorded yet, in
+    one statement, and return those it recorded (the notices to send now). Call inside the transaction
+    that sends them."""
+    pairs = list(dict.fromkeys(pairs))
+    if not pairs:
+        return set()
+    from django.db import connection
+
+    table = DeadlineNotice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, step, sent_at) "
+            "SELECT k, s, %s FROM unnest(%s::varchar[], %s::varchar[]) AS t(k, s) "
+            "ON CONFLICT (key, step) DO NOTHING RETURNING key, step",
+            [timezone.now(), [k for k, _s in pairs], [s for _k, s in pairs]],
+        )
+        return {(key, step) for key, step in cursor.fetchall()}

@@ -115,13 +115,14 @@ DEMO_LOGINS = [
         Role.COORDINATOR,
         "北京朝阳海关 协调员，接收转办 / Chaoyang coordinator, accepts transfers",
     ),
-    ("contact.bj", Role.CONTACT_PERSON, "北京华贸国际物流有限公司 联络员 / contact person"),
+    ("liaison.bj", Role.CUSTOMS_OFFICER, "北京海关风险防控处 联络员 / Risk Control liaison officer"),
+    ("contact.bj", Role.CONTACT_PERSON, "北京华贸国际物流有限公司 企业联系人 / contact person"),
     ("staff.bj", Role.ENTERPRISE_STAFF, "北京华贸国际物流有限公司 员工 / enterprise staff"),
     ("contact.tj", Role.CONTACT_PERSON, "天津 enterprise contact person (another enterprise)"),
     (
         "contact.repair",
         Role.CONTACT_PERSON,
-        "失信企业联络员，可申请信用修复 / untrustworthy enterprise, eligible for repair",
+        "失信企业联系人，可申请信用修复 / untrustworthy enterprise, eligible for repair",
     ),
 ]
 

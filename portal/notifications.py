@@ -14,6 +14,8 @@ group. Set-based: two queries and two bulk writes, whatever the number of recipi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -92,3 +94,45 @@ def forget_enterprise(user_ids: Iterable[int], enterprise_id: int) -> int:
         recipient_id__in=list(user_ids), enterprise_id=enterprise_id
     ).delete()
     return deleted
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification of a batch (``notify_each``): its own recipients and text."""
+
+    recipients: tuple[User, ...]
+    verb: str
+    title: Any
+    body: Any = ""
+    url: str = ""
+    enterprise_id: int | None = None
+
+
+def notify_each(notices: Iterable[Notice], *, email: bool = True) -> list[Notification]:
+    """Many notifications, each with its own text, for a daily job's batch: one bulk insert and one
+    outbox message for their e-mails, whatever the number of rows (``notify`` is the one-event path;
+    these are not coalesced)."""
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient=user,
+            verb=notice.verb,
+            message=stored(notice.title),
+            details=stored(notice.body),
+            url=notice.url,
+            enterprise_id=notice.enterprise_id,
+            created_at=now,
+        )
+        for notice in notices
+        for user in {u.pk: u for u in notice.recipients if u is not None and u.is_active}.values()
+    ]
+    created = Notification.objects.bulk_create(rows)
+    if email:
+        to_mail = [
+            n.pk
+            for n in created
+            if n.recipient.email and n.recipient.email_notifications  # type: ignore[union-attr]
+        ]
+        if to_mail:
+            outbox.enqueue("portal.send_notification_emails", notification_ids=to_mail)
+    return created

@@ -64,3 +64,12 @@ def send_notification_email(self, notification_id: int, outbox_id: int | None = 
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+@shared_task(name="portal.send_notification_emails", ignore_result=True)
+def send_notification_emails(notification_ids: list[int], outbox_id: int | None = None) -> int:
+    """E-mail a batch job's notifications (``portal.notifications.notify_each``): one task per batch,
+    each mail sent (and retried) as ``send_notification_email``."""
+    for notification_id in notification_ids:
+        send_notification_email.delay(notification_id)
+    return len(notification_ids)

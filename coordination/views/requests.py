@@ -29,6 +29,7 @@ from coordination.models import CannedResponse, PublishedAnswer, RequestStatus
 from enterprises.scoping import member_enterprise
 from portal import uploads
 from portal.exceptions import DomainError
+from portal.registry import request_sections
 from portal.roles import ENTERPRISE_ROLES
 from portal.typing import AuthenticatedHttpRequest
 
@@ -145,6 +146,7 @@ def _detail_context(request: AuthenticatedHttpRequest, obj, **extra) -> dict:
         and obj.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
         and not PublishedAnswer.objects.filter(source_request=obj).exists(),
         "reopen_until": obj.reopen_until,
+        "sections": request_sections.render_context(request, obj),
         "can_reply": (customs and obj.status != RequestStatus.TRANSFERRED and obj.status in _REPLY_STATUSES)
         or (not user.is_customs_staff and obj.is_open and access.can(user, obj, access.ENTERPRISE)),
     }

@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("coordination.api.urls")),
     path("", include("appeals.api.urls")),
     path("", include("outreach.api.urls")),
+    path("", include("liaison.api.urls")),
+    path("", include("supervision.api.urls")),
+    path("", include("compliance.api.urls")),
 ]

@@ -47,5 +47,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coordination", "0007_search_saved_filters_canned_responses")]
+    dependencies = [("coordination", "0009_search_saved_filters_canned_responses")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0006_site_visit_records'),
+        ('coordination', '0008_department_answers'),
         ('coordinators', '0004_qualification_schedule'),
         ('enterprises', '0004_registration_change_documents_and_list_indexes'),
         ('portal', '0006_reference_data_tokens_schedules'),
