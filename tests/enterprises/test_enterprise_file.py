@@ -185,3 +185,19 @@ def test_another_app_registers_a_section(client, world):
         assert seen == [(world.enterprise.pk, world.officer.pk)]
     finally:
         enterprise_file._sections.pop("test-extra")
+
+
+def test_my_enterprises_filters_on_the_rows_own_columns(client, world):
+    """The district's list and its columns stay index scans at a million enterprises: no query of the
+    page filters through a subquery over the enterprise table (tests/portal/test_scoping.py)."""
+    from tests.portal.test_scoping import _plans_of
+
+    world.file_request()
+    world.new_paired_enterprise()
+    for user in (world.officer, world.coordinator.user):
+        client.force_login(user)
+        for table in ("enterprises_enterprise", "coordination_coordinationrequest"):
+            checked = _plans_of(client, MINE, table)
+            assert checked, (user, table)
+            for sql, subplans in checked:
+                assert not subplans, f"{subplans} in {sql}"

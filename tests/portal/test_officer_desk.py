@@ -5,6 +5,7 @@ schedule's parts are readable (Periodic tasks)."""
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -115,3 +116,38 @@ def test_officers_read_the_schedule_of_a_periodic_task(client, world):
     crontab = reverse("admin:django_celery_beat_crontabschedule_change", args=[task.crontab_id])
     assert client.get(crontab).status_code == 200
     assert client.get(reverse("admin:django_celery_beat_intervalschedule_changelist")).status_code == 200
+
+
+def test_every_count_of_the_desk_is_bounded_and_no_query_filters_by_a_subquery_over_enterprises(
+    client, world, settings
+):
+    """Fast at a million enterprises by construction: each queue is counted through ``LIMIT cap + 1``
+    (never a COUNT(*) of a whole table), and every query of the desk filters on the rows' own columns —
+    EXPLAIN shows no subplan over the enterprise table (tests/portal/test_scoping.py; bench/ times it)."""
+    from tests.portal.test_scoping import _enterprise_subplans
+
+    settings.GUANQI = {**settings.GUANQI, "DESK_COUNT_CAP": 1000}
+    world.file_appeal()
+    enterprise_services.submit_registration_change(
+        enterprise=world.enterprise, submitted_by=world.contact, new_values={"phone": "010-2"}
+    )
+    client.force_login(world.manager)
+    with CaptureQueriesContext(connection) as ctx:
+        queue_names = list(queues(client))
+    # Every COUNT but the bell's (one user's unread notifications) is a queue's.
+    counts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)") and '"portal_notification"' not in q["sql"]
+    ]
+    assert len(counts) >= len(queue_names)
+    for sql in counts:
+        assert "LIMIT 1001" in sql, sql
+    with connection.cursor() as cursor:
+        for query in ctx.captured_queries:
+            if not query["sql"].startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
+            (plan,) = cursor.fetchone()
+            plan = plan if isinstance(plan, list) else json.loads(plan)
+            assert not _enterprise_subplans(plan[0]["Plan"]), query["sql"]
