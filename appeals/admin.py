@@ -25,6 +25,7 @@ from appeals import services
 from appeals.models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus
 from coordinators.models import DisqualificationGround
 from portal.admin.toolkit import (
+    BigTableAdminMixin,
     ReadOnlyInline,
     ScopedAdminMixin,
     bulk_action_with_form,
@@ -155,7 +156,7 @@ class DisqualifyForm(forms.Form):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AppealAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "subject",
@@ -177,7 +178,9 @@ class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
         AgeFilter,
         AssigneeFilter,
         "outcome",
+        ("filed_at", admin.DateFieldListFilter),
     ]
+    uscc_lookup = "enterprise__uscc"
     search_fields = [
         "=id",
         "subject",
@@ -185,11 +188,9 @@ class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "=enterprise__uscc",
         "=enterprise__customs_code",
     ]
-    date_hierarchy = "filed_at"
     ordering = ["-filed_at", "-id"]
     sortable_by = ["number", "filed_at", "deadline", "status", "appeal_type"]
     list_select_related = ["enterprise", "assigned_to"]
-    show_full_result_count = False
     list_per_page = 50
     actions = ["assign_selected", "decide_selected", "disqualify_coordinator"]
     inlines = [AppealAttachmentInline, AppealEventInline]

@@ -24,6 +24,7 @@ from enterprises.models import Enterprise, Membership, RegistrationChange
 from portal.admin.toolkit import (
     MAX_SELECTION,
     AppendOnlyAdminMixin,
+    BigTableAdminMixin,
     ReadOnlyInline,
     ScopedAdminMixin,
     bulk_action_with_form,
@@ -124,7 +125,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EnterpriseAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = EnterpriseAdminForm
     list_display = [
         "name_zh",
@@ -138,6 +139,7 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["district", "local_customs", "rating", "industry", "is_listed"]
     # Exact codes use the unique indexes; the Chinese name uses the trigram index.
     search_fields = ["name_zh", "=uscc", "=customs_code"]
+    uscc_lookup = "uscc"
     search_help_text = _("Chinese name, unified social credit code or customs registration code.")
     autocomplete_fields = ["district", "local_customs"]
     list_select_related = ["district", "local_customs", "rating"]
