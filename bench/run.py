@@ -89,6 +89,12 @@ def options() -> argparse.Namespace:
     parser.add_argument("--skip-pages", action="store_true", default=env("BENCH_SKIP_PAGES") == "1")
     parser.add_argument("--skip-jobs", action="store_true", default=env("BENCH_SKIP_JOBS") == "1")
     parser.add_argument("--job-timeout", type=int, default=int(env("BENCH_JOB_TIMEOUT", "1200")))
+    parser.add_argument(
+        "--job-budget",
+        type=int,
+        default=int(env("BENCH_JOB_BUDGET", "0")),
+        help="stop each batched job after this many seconds and report its rate so far (0: run to the end)",
+    )
     parser.add_argument("--port", type=int, default=int(env("BENCH_PORT", "18080")))
     parser.add_argument("--out", default=env("BENCH_OUT", str(VAR / "results.json")))
     parser.add_argument("--render", metavar="RESULTS_JSON", help="print a results file as Markdown and exit")
@@ -411,7 +417,14 @@ def run_jobs(opts, bench_url: str, jobs_url: str, maintenance_url: str) -> dict:
             t0 = time.perf_counter()
             try:
                 manage(
-                    jobs_url, "bench_job", name, str(out), timeout=opts.job_timeout, BENCH_CELERY_QUEUE=queue
+                    jobs_url,
+                    "bench_job",
+                    name,
+                    str(out),
+                    "--budget",
+                    str(opts.job_budget),
+                    timeout=opts.job_timeout,
+                    BENCH_CELERY_QUEUE=queue,
                 )
                 result = json.loads(out.read_text())
             except subprocess.TimeoutExpired:
@@ -562,8 +575,9 @@ def render(results: dict) -> str:
                     f"| {j['label']} | > {j.get('timeout', '?')} | — | — | — | — | — | {j.get('error', 'timeout')} |"
                 )
                 continue
+            stopped = " (stopped: budget)" if j.get("interrupted") else ""
             lines.append(
-                f"| {j['label']} | {j['seconds']:.1f} | {j['processed']:,} | {j['skipped']:,} | "
+                f"| {j['label']}{stopped} | {j['seconds']:.1f} | {j['processed']:,} | {j['skipped']:,} | "
                 f"{j['rows_per_second'] or 0:,.0f} | {j['queries']:,} | {j['queries_per_row'] or '—'} | "
                 f"{verdict(j['seconds'] < JOB_TARGET_SECONDS)} |"
             )

@@ -265,3 +265,33 @@ def test_reassign_refused_by_the_service_shows_a_message_not_a_500(login, world)
 
 def test_user_without_a_role_is_refused(login):
     assert login(UserFactory()).get(URL).status_code == 403
+
+
+def test_dashboard_query_count_does_not_grow_with_requests(login, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.manager)
+    world.file_request()
+    client.get(URL)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(URL).status_code == 200
+    for n in range(10):
+        world.file_request(subject=f"归类咨询 {n}")
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(URL).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_coordinator_table_shows_the_first_rows_and_the_total(login, world, monkeypatch):
+    from supervision import views
+
+    monkeypatch.setattr(views, "COORDINATORS_SHOWN", 3)
+    coordinators = world.new_coordinators(6)
+    world.assign(coordinators[0], coordinators[1], 3)
+    response = login(world.manager).get(URL)
+    rows = response.context["coordinators"]
+    assert len(rows) == 3
+    assert rows[0].enterprise_count == 3  # the most loaded first (the default order)
+    assert response.context["coordinator_count"] >= 6
+    assert 'data-testid="coordinators-shown"' in response.content.decode()

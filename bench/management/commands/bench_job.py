@@ -20,9 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("name")
         parser.add_argument("out")
         parser.add_argument("--pending", type=int, default=100_000, help="outbox: messages to drain")
+        parser.add_argument(
+            "--budget",
+            type=float,
+            default=0,
+            help="stop a batched job after this many seconds (its kill point) and report the rate so far",
+        )
 
-    def handle(self, *args, name, out, pending, **options):
-        from portal.jobs import default_batch_size
+    def handle(self, *args, name, out, pending, budget, **options):
+        import inspect
+
+        from portal.jobs import JobInterrupted, default_batch_size
         from portal.management.commands.run_job import available_jobs
 
         jobs = available_jobs()
@@ -34,6 +42,14 @@ class Command(BaseCommand):
             return execute(sql, params, many, context)
 
         extra: dict = {}
+        seen = {"n": 0}
+        deadline = {"t": 0.0}
+
+        def kill_point(count: int) -> None:
+            seen["n"] += 1
+            if budget and time.perf_counter() > deadline["t"]:
+                raise JobInterrupted(f"budget of {budget} s spent")
+
         if name == "outbox":
             self._pending_outbox(pending)
             from portal import outbox
@@ -43,8 +59,11 @@ class Command(BaseCommand):
                 while True:
                     done = outbox.drain(outbox.DRAIN_BATCH)
                     total += done
+                    seen["n"] = total
                     if done == 0:
                         return total
+                    if budget and time.perf_counter() > deadline["t"]:
+                        raise JobInterrupted(f"budget of {budget} s spent")
 
             extra["batch"] = 500
         elif name == "announcement-digest":
@@ -54,15 +73,21 @@ class Command(BaseCommand):
                 return send_announcement_digests()
 
         elif name in jobs:
+            function = jobs[name]
+            takes_kill_point = "kill_point" in inspect.signature(function).parameters
 
             def run():
-                result = jobs[name]()
-                return result
+                return function(kill_point=kill_point) if takes_kill_point else function()
         else:
             raise CommandError(f"unknown job {name}")
         started = time.perf_counter()
+        deadline["t"] = started + budget
+        interrupted = False
         with connection.execute_wrapper(counter):
-            outcome = run()
+            try:
+                outcome = run()
+            except JobInterrupted:
+                interrupted, outcome = True, seen["n"]
         seconds = time.perf_counter() - started
         if isinstance(outcome, int):
             processed, skipped, failed = outcome, 0, 0
@@ -81,6 +106,7 @@ class Command(BaseCommand):
             "queries_per_row": round(total_queries / (processed + skipped), 1)
             if processed + skipped
             else None,
+            "interrupted": interrupted,
             "top_statements": queries.most_common(12),
             **extra,
         }
