@@ -254,10 +254,10 @@ def extend_admin(model, *, mixin: type | None = None, inlines=(), list_filter=()
 class CappedCountPaginator(Paginator):
     """A paginator that never counts a whole big table: it counts at most ``COUNT_CAP + 1`` rows of the
     filtered list (an index range, a few milliseconds), so an officer's list of 800,000 requests is not
-    counted on every page. Past the cap the admin says "more than 10,000" (templates/admin/pagination.html)
+    counted on every page. Past the cap the admin says "more than 1,000" (templates/admin/pagination.html)
     and offers the first ``COUNT_CAP`` rows' pages; filters and search narrow the rest."""
 
-    COUNT_CAP = 10_000
+    COUNT_CAP = 1_000
 
     @cached_property
     def count(self) -> int:
