@@ -2,6 +2,8 @@
 of bench/checks.py pass, the dropped indexes and foreign keys are rebuilt), and the app's own pages
 work on the data it wrote."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.management import call_command
 
@@ -13,8 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 class Silent:
     """The progress bar's interface, printing nothing."""
-
-    from contextlib import contextmanager
 
     @contextmanager
     def step(self, name, rows):
