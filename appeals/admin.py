@@ -13,6 +13,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -229,21 +230,28 @@ class AppealAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     ]
     change_form_template = "admin/appeals/appeal/change_form.html"
 
+    # The change page's joins. The list joins only what it shows (``list_select_related``): with all of
+    # these joined, planning the list query took 70 ms against 7 ms to run it.
+    detail_related = (
+        "enterprise",
+        "assigned_to",
+        "filed_by",
+        "decided_by",
+        "coordinator__user",
+        "local_customs",
+        "district",
+    )
+
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(
-                "enterprise",
-                "assigned_to",
-                "filed_by",
-                "decided_by",
-                "coordinator__user",
-                "local_customs",
-                "district",
-            )
-            .order_by("-filed_at", "-id")
-        )
+        return super().get_queryset(request).order_by("-filed_at", "-id")
+
+    def get_object(self, request, object_id, from_field=None):
+        queryset = self.get_queryset(request).select_related(*self.detail_related)
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     # --- permissions: view and triage only --------------------------------------------------------------
 
