@@ -104,6 +104,7 @@ class Enterprise(models.Model):
             models.Index(fields=["rating", "name_zh"], name="ent_rating_name"),
             # Enterprises per rating of a district (the managers' dashboard): an index-only count.
             models.Index(fields=["district", "rating"], name="ent_district_rating"),
+            models.Index(fields=["local_customs", "rating"], name="ent_customs_rating"),
             models.Index(fields=["recertification_due"], name="ent_recert_due"),
             models.Index(fields=["industry"], name="ent_industry"),
             GinIndex(fields=["name_zh"], name="ent_name_zh_trgm", opclasses=["gin_trgm_ops"]),
