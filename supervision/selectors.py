@@ -654,7 +654,7 @@ def rating_distribution(scope: DashboardScope) -> list[dict]:
         scoped_enterprises(scope)
         .order_by()
         .values("rating_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(Value(1)))  # COUNT(1): nothing outside the (district, rating) index
         .values_list("rating_id", "n")
     )
     ratings = {
