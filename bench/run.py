@@ -98,6 +98,11 @@ def options() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=int(env("BENCH_PORT", "18080")))
     parser.add_argument("--out", default=env("BENCH_OUT", str(VAR / "results.json")))
     parser.add_argument("--render", metavar="RESULTS_JSON", help="print a results file as Markdown and exit")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="pages: only the queries and the worker's CPU time per request (20 requests each), no wrk",
+    )
     return parser.parse_args()
 
 
@@ -332,16 +337,23 @@ def measure_page(server: Server, page: dict, opts) -> dict:
     if not requests:
         result["skipped"] = "no request to make"
         return result
-    queries, statuses, sizes = [], set(), []
-    for item in requests[:10]:
+    queries, statuses, sizes, cpu = [], set(), [], []
+    for n in range(20):
+        item = requests[n % len(requests)]
         status, headers, body = http_get(server.url + item["path"], item["cookie"])
         statuses.add(status)
         sizes.append(len(body))
         if "X-Bench-Queries" in headers:
             queries.append(int(headers["X-Bench-Queries"]))
+        if "X-Bench-CPU-ms" in headers and n >= 5:  # the first requests warm the worker's caches
+            cpu.append(float(headers["X-Bench-CPU-ms"]))
     result["status"] = sorted(statuses)
     result["queries"] = [min(queries), max(queries)] if queries else None
     result["bytes"] = round(sum(sizes) / len(sizes))
+    result["cpu_ms"] = sorted(cpu)[len(cpu) // 2] if cpu else None
+    if opts.quick:
+        log(f"  {page['label'][:52]:<52} worker CPU {result['cpu_ms']} ms  queries {result['queries']}")
+        return result
     if statuses != {200}:
         log(f"  {page['key']}: status {sorted(statuses)} — measured anyway, counted as errors")
     warm = wrk(server.url, requests, threads=1, connections=1, seconds=2)
@@ -393,7 +405,7 @@ def run_pages(opts, bench_url: str) -> dict:
         # The floor again at the end: on a shared machine the load changes during a run; the ratios use
         # the mean of both.
         floor_page = by_key.get("floor")
-        if floor_page:
+        if floor_page and not opts.quick:
             again = measure_page(
                 server,
                 {**floor_page, "key": "floor_end", "label": floor_page["label"] + ", again at the end"},
@@ -556,9 +568,13 @@ def render(results: dict) -> str:
             "errors | p95 target | met |"
         )
         lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        cpu_rows = [r for r in pages if r.get("cpu_ms") is not None]
         for r in pages:
             if "one_client" not in r:
-                lines.append(f"| {r['label']} | — | — | — | — | — | — | — | — | — | — | {r.get('skipped')} |")
+                if r.get("skipped"):
+                    lines.append(
+                        f"| {r['label']} | — | — | — | — | — | — | — | — | — | — | {r.get('skipped')} |"
+                    )
                 continue
             one, sat = r["one_client"], r["saturation"]
             errors = one["errors"] + sat["errors"]
@@ -575,6 +591,13 @@ def render(results: dict) -> str:
                 f"{'' if ratio is None else f'{ratio:.0%}'} | {errors} | "
                 f"{'' if target is None else f'< {target}'} | {verdict(ok)} |"
             )
+        if cpu_rows and any("one_client" not in r for r in cpu_rows):
+            lines.append("")
+            lines.append("| page | worker CPU ms per request (median) | queries |")
+            lines.append("|---|---:|---:|")
+            for r in cpu_rows:
+                q = r.get("queries") or ["?"]
+                lines.append(f"| {r['label']} | {r['cpu_ms']:.1f} | {q[0]} |")
         for skipped in p.get("skipped", []):
             lines.append("")
             lines.append(f"Not measured: {skipped}.")
