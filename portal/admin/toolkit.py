@@ -281,5 +281,12 @@ class BigTableAdminMixin:
     def get_search_results(self, request, queryset, search_term):
         term = (search_term or "").strip().upper()
         if self.uscc_lookup and len(term) == 18 and uscc.is_valid(term):
-            return queryset.filter(**{self.uscc_lookup: term}), False
+            relation, _sep, code_field = self.uscc_lookup.rpartition("__")
+            if not relation:
+                return queryset.filter(**{code_field: term}), False
+            # The enterprise first (its unique code), then its rows by id: joined in one query, the
+            # planner combined the code with the user's scope over the whole district instead.
+            related = queryset.model._meta.get_field(relation).related_model
+            pk = related._default_manager.filter(**{code_field: term}).values_list("pk", flat=True).first()
+            return (queryset.filter(**{f"{relation}_id": pk}) if pk else queryset.none()), False
         return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
