@@ -583,7 +583,6 @@ def _totals(outer: str, scope: DashboardScope) -> dict:
     coordinators = Coordinator.objects.filter(
         status=Coordinator.Status.ACTIVE, **{office_path: OuterRef("pk")}
     )
-    pairs = PairAssignment.objects.active().filter(**{f"enterprise__{enterprise_path}": OuterRef("pk")})
     aeo = Enterprise.objects.filter(
         rating_id__in=list(CreditRating.objects.filter(gets_coordinators=True).values_list("pk", flat=True)),
         **{enterprise_path: OuterRef("pk")},
@@ -599,11 +598,35 @@ def _totals(outer: str, scope: DashboardScope) -> dict:
     )
     return {
         "coordinator_count": _count(coordinators, office_path),
-        "assigned_count": _count(pairs, f"enterprise__{enterprise_path}"),
+        "assigned_count": _assigned_count(outer, scope),
         "aeo_count": _count(aeo, enterprise_path),
         "median_load": Subquery(median, output_field=FloatField()),
         **office_request_totals(outer, scope),
     }
+
+
+def _assigned_count(outer: str, scope: DashboardScope):
+    """Active pairs of the district's (the pair's own ``district`` column) or of the office's enterprises.
+    Per office: one grouped count over the scope's pairs joined to their enterprises by id, given to the
+    office rows as literals (a correlated count joined every pair to the office's 130,000 enterprises)."""
+    pairs = PairAssignment.objects.active()
+    if outer == "district":
+        return _count(pairs.filter(district_id=OuterRef("pk")), "district_id")
+    if scope.district_ids is not None:
+        pairs = pairs.filter(district_id__in=scope.district_ids)
+    if scope.office_ids is not None:
+        pairs = pairs.filter(enterprise__local_customs_id__in=scope.office_ids)
+    counts = dict(
+        pairs.order_by()
+        .values("enterprise__local_customs_id")
+        .annotate(n=Count("pk"))
+        .values_list("enterprise__local_customs_id", "n")
+    )
+    return Case(
+        *[When(pk=office, then=Value(n)) for office, n in counts.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def office_request_totals(outer: str, scope: DashboardScope) -> dict:
