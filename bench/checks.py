@@ -105,6 +105,14 @@ def check_generated(generator) -> dict:
              ON c.id IN (p.coordinator_a_id, p.coordinator_b_id) AND p.ended_on IS NULL GROUP BY c.id) x"""
     )
     check("enterprises per coordinator", True, load)
+    # Each coordinator's service of the enterprise (the rotation's clock): set, from the pair's start.
+    since_wrong = _scalar(
+        """SELECT count(*) FROM coordinators_pairassignment p WHERE p.enterprise_id > %s
+           AND (p.a_since IS NULL OR p.b_since IS NULL OR p.a_since < p.started_on OR p.b_since < p.started_on
+                OR greatest(p.a_since, p.b_since) > current_date)""",
+        [generator.e0],
+    )
+    check("pairs: each coordinator serves since (a_since, b_since)", since_wrong == 0, f"{since_wrong} wrong")
     # The current rating is the latest event's; each event starts from the previous one's rating.
     wrong_rating = _scalar(
         """SELECT count(*) FROM enterprises_enterprise e JOIN LATERAL (
@@ -175,4 +183,39 @@ def check_generated(generator) -> dict:
         status_vs_transition == 0,
         f"{status_vs_transition} differ",
     )
+    # The deadline that matters now, as the services keep it (CoordinationRequest.compute_next_due).
+    next_due_off = 0
+    for request in CoordinationRequest.objects.filter(pk__in=sample_ids):
+        if request.next_due != request.compute_next_due():
+            next_due_off += 1
+    check(
+        "next deadline = compute_next_due (sample)",
+        next_due_off == 0,
+        f"{len(sample_ids)} checked, {next_due_off} differ",
+    )
+    # A done site visit has its record, confirmed by both coordinators (coordination.services).
+    unrecorded = _scalar(
+        """SELECT count(*) FROM coordination_sitevisit v WHERE v.status = 'done' AND v.enterprise_id > %s
+           AND (SELECT count(*) FROM coordination_sitevisitrecord r
+                JOIN coordination_visitsignature s ON s.record_id = r.id AND s.decision = 'confirmed'
+                WHERE r.visit_id = v.id) <> 2""",
+        [generator.e0],
+    )
+    check(
+        "done site visits: a record confirmed by both coordinators", unrecorded == 0, f"{unrecorded} without"
+    )
+    # Notifications render in both languages (stored messages, portal.messages).
+    from django.utils import translation
+
+    from portal.messages import render
+    from portal.models import Notification
+
+    unrendered = 0
+    for notification in Notification.objects.order_by("-pk")[:200]:
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                text = render(notification.message)
+            if not text or "%(" in text:
+                unrendered += 1
+    check("notifications render in Chinese and English (sample)", unrendered == 0, f"{unrendered} not")
     return {"counts": counts, "checks": checks}

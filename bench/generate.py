@@ -46,7 +46,11 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from coordination.models import OPEN_STATUSES
+
 SCHEMA = "bench"
+# The statuses of an open request, as SQL.
+OPEN_SQL = "(" + ", ".join(f"'{status}'" for status in OPEN_STATUSES) + ")"
 CHUNK = 50_000
 FAR_PAST = datetime.date(2000, 1, 1)
 
@@ -654,11 +658,12 @@ class Generator:
             total += sql(
                 f"""
                 INSERT INTO portal_user (id, password, is_superuser, username, first_name, last_name, email, is_staff,
-                    is_active, date_joined, full_name, phone, email_notifications, announcement_digest)
+                    is_active, date_joined, full_name, phone, email_notifications, announcement_digest, language,
+                    browser_language)
                 SELECT x.uid, '!bench', false, x.username, '', '', x.username || '@bench-enterprise.example.cn',
                        false, true, e.created_at, {_person_name("x.uid")},
                        '13' || lpad((x.uid %% 1000000000)::text, 9, '0'),
-                       {SCHEMA}.u(x.uid, 31) < 0.9, {SCHEMA}.u(x.uid, 32) < 0.02
+                       {SCHEMA}.u(x.uid, 31) < 0.9, {SCHEMA}.u(x.uid, 32) < 0.02, '', ''
                 FROM {SCHEMA}.ent e
                 CROSS JOIN LATERAL (VALUES (e.contact_id, 'cp' || e.i), (e.staff_id, 'st' || e.i)) x(uid, username)
                 WHERE e.i BETWEEN %(lo)s AND %(hi)s AND x.uid IS NOT NULL
@@ -789,10 +794,11 @@ class Generator:
         written = sql(
             f"""
             INSERT INTO portal_user (id, password, is_superuser, username, first_name, last_name, email, is_staff,
-                is_active, date_joined, full_name, phone, email_notifications, announcement_digest, local_customs_id)
+                is_active, date_joined, full_name, phone, email_notifications, announcement_digest, local_customs_id,
+                language, browser_language)
             SELECT %(uk0)s + j, '!bench', false, 'coord' || j, '', '', 'coord' || j || '@customs.example.cn', false,
                    true, %(start)s::date - 400, {_person_name("j + 7")}, '010-6' || lpad(j::text, 7, '0'),
-                   true, false, c.office_id
+                   true, false, c.office_id, '', ''
             FROM {SCHEMA}.coord_office c CROSS JOIN LATERAL generate_series(c.first + 1, c.first + c.n) j
             """,
             p,
@@ -836,9 +842,10 @@ class Generator:
         sql(f"ANALYZE {SCHEMA}.aeo")
         pairs = sql(
             f"""
-            INSERT INTO coordinators_pairassignment (started_on, ended_on, end_reason, assigned_by_id, coordinator_a_id,
-                coordinator_b_id, district_id, ended_by_id, enterprise_id)
-            SELECT a.pair_start, NULL, '', NULL, a.ca, a.cb, a.district_id, NULL, a.id FROM {SCHEMA}.aeo a
+            INSERT INTO coordinators_pairassignment (started_on, a_since, b_since, ended_on, end_reason, assigned_by_id,
+                coordinator_a_id, coordinator_b_id, district_id, ended_by_id, enterprise_id)
+            SELECT a.pair_start, a.pair_start, a.pair_start, NULL, '', NULL, a.ca, a.cb, a.district_id, NULL, a.id
+            FROM {SCHEMA}.aeo a
             """
         )
         pairs_users = sql(
@@ -899,12 +906,16 @@ class Generator:
         sql(
             f"""
             INSERT INTO credit_abnormallistidentification (identified_on, note, created_at, entry_id, credit_event_id)
-            SELECT a.listed_on + 91, '已为失信企业，信用等级不变。', (a.listed_on + 91 + time '02:00') AT TIME ZONE 'Asia/Shanghai',
-                   a.id, NULL
+            SELECT a.listed_on + 91,
+                   jsonb_build_object('msgid', %(already_rated)s, 'params', jsonb_build_object(
+                       'rating', jsonb_build_object('names', jsonb_build_array(r.name_zh, r.name_en)))),
+                   (a.listed_on + 91 + time '02:00') AT TIME ZONE 'Asia/Shanghai', a.id, NULL
             FROM credit_abnormallistentry a JOIN {SCHEMA}.ent e ON e.id = a.enterprise_id
+            JOIN enterprises_enterprise ee ON ee.id = a.enterprise_id
+            JOIN credit_creditrating r ON r.id = ee.rating_id
             WHERE a.removed_on IS NULL AND e.klass = 4 AND a.listed_on + 91 <= %(today)s::date - %(backlog)s
             """,
-            p,
+            {**p, "already_rated": "Already rated %(rating)s: rating unchanged."},
         )
         advance(opened)
         return total + opened
@@ -1106,7 +1117,7 @@ class Generator:
                     paused_working_days, resolved_at, resolution_summary, closed_at, rating, rating_comment,
                     site_visit_requested_at, converted_appeal_id, district_id, enterprise_id, filed_by_id,
                     first_office_id, lead_id, pending_department_id, pending_office_id, responsible_department_id,
-                    responsible_office_id)
+                    responsible_office_id, next_due)
                 SELECT %(r0)s + r.rn, r.service_type,
                        (ARRAY{_SUBJECTS})[1 + {SCHEMA}.pick(r.h, 90, {len(SUBJECTS)})],
                        (ARRAY{_DESCRIPTIONS})[1 + {SCHEMA}.pick(r.h, 91, {len(DESCRIPTIONS)})],
@@ -1116,7 +1127,9 @@ class Generator:
                        CASE WHEN r.resolved_at IS NOT NULL THEN '已按政策规定答复企业，企业无异议。' ELSE '' END,
                        r.closed_at, r.rating, CASE WHEN r.rating IS NOT NULL THEN '答复及时，感谢。' ELSE '' END,
                        NULL, NULL, r.district_id, r.enterprise_id, r.filed_by, r.office_id, r.lead, NULL,
-                       r.pending_office, NULL, r.office_id
+                       r.pending_office, NULL, r.office_id,
+                       CASE WHEN r.status IN {OPEN_SQL} THEN coalesce(
+                           CASE WHEN r.responded_at IS NULL THEN r.first_due END, r.resolution_due) END
                 FROM {SCHEMA}.req r WHERE r.rn BETWEEN %(lo)s AND %(hi)s ORDER BY r.rn
                 """,
                 {"r0": self.r0, "lo": lo, "hi": hi},
@@ -1129,8 +1142,8 @@ class Generator:
         for lo, hi in chunks(self.request_count, 100_000):
             total += sql(
                 f"""
-                INSERT INTO coordination_requesthandler (reason, added_at, coordinator_id, request_id)
-                SELECT 'pair', r.filed_at, c.id, %(r0)s + r.rn
+                INSERT INTO coordination_requesthandler (reason, added_at, coordinator_id, request_id, end_reason)
+                SELECT 'pair', r.filed_at, c.id, %(r0)s + r.rn, ''
                 FROM {SCHEMA}.req r CROSS JOIN LATERAL (VALUES (r.ca), (r.cb)) c(id)
                 WHERE r.rn BETWEEN %(lo)s AND %(hi)s ORDER BY r.rn
                 """,
@@ -1235,21 +1248,37 @@ class Generator:
         for lo, hi in chunks(self.request_count, 100_000):
             total += sql(
                 f"""
-                INSERT INTO portal_notification (verb, title, body, url, created_at, read_at, emailed_at, recipient_id)
-                SELECT n.verb, n.title, '', '/coordination/requests/' || (%(r0)s + r.rn) || '/', n.at,
+                INSERT INTO portal_notification (verb, message, details, url, group_key, count, enterprise_id,
+                    created_at, read_at, emailed_at, recipient_id)
+                SELECT n.verb, n.message, '""'::jsonb, '/coordination/requests/' || q.id || '/', n.grp, 1,
+                       r.enterprise_id, n.at,
                        CASE WHEN n.at < %(now)s::timestamptz - interval '14 days' OR {SCHEMA}.u(r.h, 98) < 0.6
                             THEN n.at + interval '3 hours' END,
                        n.at + interval '1 minute', n.recipient
                 FROM {SCHEMA}.req r
+                JOIN coordination_coordinationrequest q ON q.id = %(r0)s + r.rn
                 JOIN coordinators_coordinator c ON c.id = r.ca
                 CROSS JOIN LATERAL (VALUES
-                  (true, 'request_status', '请求 #' || (%(r0)s + r.rn) || ' 状态更新', r.changed_at, r.filed_by),
-                  (r.filed_at > %(now)s::timestamptz - interval '180 days', 'request_filed',
-                   '新的协调请求 #' || (%(r0)s + r.rn), r.filed_at, c.user_id)
-                ) n(present, verb, title, at, recipient)
+                  (true, 'request_status', 'request:' || q.id,
+                   jsonb_build_object('msgid', %(status_msg)s, 'params', jsonb_build_object(
+                       'number', q.id, 'subject', left(q.subject, 60),
+                       'status', jsonb_build_object('label', jsonb_build_array('request_status', q.status)))),
+                   r.changed_at, r.filed_by),
+                  (r.filed_at > %(now)s::timestamptz - interval '180 days', 'request_filed', '',
+                   jsonb_build_object('msgid', %(filed_msg)s, 'params', jsonb_build_object(
+                       'number', q.id, 'subject', left(q.subject, 60))),
+                   r.filed_at, c.user_id)
+                ) n(present, verb, grp, message, at, recipient)
                 WHERE r.rn BETWEEN %(lo)s AND %(hi)s AND n.present
                 """,
-                {"r0": self.r0, "lo": lo, "hi": hi, "now": self.now},
+                {
+                    "r0": self.r0,
+                    "lo": lo,
+                    "hi": hi,
+                    "now": self.now,
+                    "status_msg": "Request #%(number)s “%(subject)s”: %(status)s",
+                    "filed_msg": "New request #%(number)s: %(subject)s",
+                },
             )
             advance(int(1.3 * (hi - lo + 1)))
         return total
@@ -1258,16 +1287,11 @@ class Generator:
         n = self.s.visits
         total = sql(
             f"""
-            INSERT INTO coordination_sitevisit (scheduled_for, place, purpose, status, scheduled_at, record, recorded_at,
-                coordinator_a_id, coordinator_b_id, district_id, enterprise_id, recorded_by_id, request_id,
-                scheduled_by_id)
+            INSERT INTO coordination_sitevisit (scheduled_for, place, purpose, status, scheduled_at, coordinator_a_id,
+                coordinator_b_id, district_id, enterprise_id, request_id, scheduled_by_id)
             SELECT v.at, '企业注册地址', '了解企业关务内控制度运行情况',
                    CASE WHEN v.at < %(now)s::timestamptz THEN 'done' ELSE 'scheduled' END,
-                   v.at - interval '10 days',
-                   CASE WHEN v.at < %(now)s::timestamptz THEN '已现场查看关务内控制度执行情况，未发现问题。' ELSE '' END,
-                   CASE WHEN v.at < %(now)s::timestamptz THEN v.at + interval '1 day' END,
-                   a.ca, a.cb, a.district_id, a.id,
-                   CASE WHEN v.at < %(now)s::timestamptz THEN ua.user_id END, NULL, ua.user_id
+                   v.at - interval '10 days', a.ca, a.cb, a.district_id, a.id, NULL, ua.user_id
             FROM generate_series(1, %(n)s) j
             JOIN (SELECT a.*, row_number() OVER (ORDER BY a.id) AS k, count(*) OVER () AS total FROM {SCHEMA}.aeo a) a
               ON a.k = 1 + {SCHEMA}.pick(j, 100, (SELECT count(*) FROM {SCHEMA}.aeo)::int)
@@ -1278,6 +1302,40 @@ class Generator:
             """,
             self.p(n=n),
         )
+        # A done visit has its record (coordination.services.record_site_visit): written by the first
+        # coordinator the day after, confirmed by both; the contact person acknowledged it (a few disputed
+        # it, with a comment), except on the last fortnight's, still waiting for the enterprise.
+        records = sql(
+            """
+            INSERT INTO coordination_sitevisitrecord (visit_id, attendees, findings, written_by_id, written_at)
+            SELECT v.id, '企业关务负责人' || chr(10) || '协调员二名', '已现场查看关务内控制度执行情况，未发现问题。',
+                   ca.user_id, least(v.scheduled_for + interval '1 day', %(now)s::timestamptz)
+            FROM coordination_sitevisit v JOIN coordinators_coordinator ca ON ca.id = v.coordinator_a_id
+            WHERE v.status = 'done'
+            """,
+            self.p(),
+        )
+        signatures = sql(
+            f"""
+            INSERT INTO coordination_visitsignature (record_id, signer_id, decision, comment, signed_at)
+            SELECT r.id, x.signer, x.decision, x.comment, x.at
+            FROM coordination_sitevisitrecord r
+            JOIN coordination_sitevisit v ON v.id = r.visit_id
+            JOIN coordinators_coordinator cb ON cb.id = v.coordinator_b_id
+            JOIN {SCHEMA}.aeo a ON a.id = v.enterprise_id
+            CROSS JOIN LATERAL (VALUES
+              (true, r.written_by_id, 'confirmed', '', r.written_at),
+              (true, cb.user_id, 'confirmed', '', least(r.written_at + interval '1 day', %(now)s::timestamptz)),
+              (r.written_at < %(now)s::timestamptz - interval '14 days', a.contact_id,
+               CASE WHEN {SCHEMA}.u(r.id, 102) < 0.03 THEN 'disputed' ELSE 'acknowledged' END,
+               CASE WHEN {SCHEMA}.u(r.id, 102) < 0.03 THEN '整改期限需与企业再商定。' ELSE '' END,
+               r.written_at + interval '3 days')
+            ) x(present, signer, decision, comment, at)
+            WHERE x.present AND x.signer IS NOT NULL
+            """,
+            self.p(),
+        )
+        total += records + signatures
         advance(total)
         return total
 

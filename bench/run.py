@@ -63,6 +63,9 @@ JOB_LABELS = {
 }
 ENTERPRISE_THROUGHPUT_TARGET = 0.15
 JOB_TARGET_SECONDS = 60
+# Bumped whenever bench/generate.py writes rows differently (recorded with each generated data set; a
+# data set of another version is not reused). 2: stored messages, visit records, a_since/b_since.
+GENERATOR_VERSION = 2
 
 
 def log(message: str) -> None:
@@ -173,13 +176,26 @@ def ensure_data(opts, bench_url: str, maintenance_url: str) -> dict:
     exists = bool(admin_sql(maintenance_url, "SELECT 1 FROM pg_database WHERE datname = %s", [name]))
     if exists and marker.exists() and not opts.regenerate:
         report = json.loads(marker.read_text())
-        if report.get("sizes", {}).get("enterprises") == opts.enterprises:
+        held = report.get("sizes", {}).get("enterprises")
+        if report.get("generator") != GENERATOR_VERSION:
+            # Rows written for an older schema (e.g. before stored messages or visit records) would be
+            # measured as if valid: regenerating is the operator's call (13 minutes at full size).
+            raise SystemExit(
+                f"[bench] {name} was made by an older data generator (version {report.get('generator')}, now "
+                f"{GENERATOR_VERSION}): pass --regenerate (BENCH_ARGS=--regenerate) to generate it again"
+            )
+        if held == opts.enterprises:
             manage(bench_url, "migrate", "--no-input", "-v0")  # migrations added since generation
             log(
                 f"data: reusing {name} ({opts.enterprises:,} enterprises, generated {report.get('date')}); "
                 "--regenerate to start again"
             )
             return report
+        # Never throw a data set of another size away unasked (a full-size one takes 13 minutes).
+        raise SystemExit(
+            f"[bench] {name} holds {held:,} enterprises, not {opts.enterprises:,}: pass --regenerate to replace "
+            "it, or BENCH_DATABASE_URL=<another database> to keep it"
+        )
     log(f"data: (re)creating {name} and generating {opts.enterprises:,} enterprises")
     started = time.perf_counter()
     marker.unlink(missing_ok=True)
@@ -195,6 +211,7 @@ def ensure_data(opts, bench_url: str, maintenance_url: str) -> dict:
     report["migrate_seconds"] = round(migrated, 1)
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     report["date"] = time.strftime("%Y-%m-%d %H:%M")
+    report["generator"] = GENERATOR_VERSION
     marker.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     log(f"data: generated in {report['total_seconds']:,.0f} s (migrate {migrated:.0f} s)")
     return report

@@ -14,7 +14,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -145,7 +145,6 @@ class EnterpriseAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["district", "local_customs", "rating"]
     readonly_fields = ["rating", "certified_on", "recertification_due", "created_at"]
     show_full_result_count = False
-    list_per_page = 50
     inlines = [MembershipInline]
     actions = ["designate_contact_person"]
     change_list_template = "admin/enterprises/enterprise/change_list.html"
@@ -261,7 +260,11 @@ class EnterpriseAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
                 if result.ok:
                     self.message_user(
                         request,
-                        gettext("Imported %(n)d enterprises from %(file)s.")
+                        ngettext(
+                            "Imported %(n)d enterprise from %(file)s.",
+                            "Imported %(n)d enterprises from %(file)s.",
+                            len(result.created),
+                        )
                         % {"n": len(result.created), "file": upload.name},
                         messages.SUCCESS,
                     )
@@ -269,7 +272,12 @@ class EnterpriseAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
                 errors = result.errors
                 self.message_user(
                     request,
-                    gettext("Nothing was imported: the file has %(n)d problems.") % {"n": len(errors)},
+                    ngettext(
+                        "Nothing was imported: the file has %(n)d problem.",
+                        "Nothing was imported: the file has %(n)d problems.",
+                        len(errors),
+                    )
+                    % {"n": len(errors)},
                     messages.ERROR,
                 )
         else:
@@ -358,11 +366,16 @@ class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.Mode
 
     def _decide(self, request, queryset, *, accept: bool):
         changes = queryset.select_related("enterprise", "submitted_by")
-        message = (
-            gettext("Accepted %(n)d registration changes.")
-            if accept
-            else gettext("Rejected %(n)d registration changes.")
-        )
+
+        def message(n: int) -> str:
+            if accept:
+                return ngettext(
+                    "Accepted %(n)d registration change.", "Accepted %(n)d registration changes.", n
+                ) % {"n": n}
+            return ngettext(
+                "Rejected %(n)d registration change.", "Rejected %(n)d registration changes.", n
+            ) % {"n": n}
+
         return bulk_action_with_form(
             self,
             request,
@@ -371,7 +384,7 @@ class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.Mode
             call=lambda change, data: services.decide_registration_change(
                 change=change, actor=request.user, accept=accept, note=data["note"]
             ),
-            success=lambda n, data: message % {"n": n},
+            success=lambda n, data: message(n),
             title=gettext("Accept registration changes")
             if accept
             else gettext("Reject registration changes"),

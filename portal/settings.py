@@ -53,8 +53,10 @@ INSTALLED_APPS = [
     "credit.apps.CreditConfig",
     "coordinators.apps.CoordinatorsConfig",
     "coordination.apps.CoordinationConfig",
+    "compliance.apps.ComplianceConfig",
     "appeals.apps.AppealsConfig",
     "outreach.apps.OutreachConfig",
+    "liaison.apps.LiaisonConfig",
     "supervision.apps.SupervisionConfig",
 ]
 
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -194,6 +197,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ImprovementActionStatusEnum": "compliance.models.ActionStatus"},
 }
 
 # --- Security (production) ------------------------------------------------------------------------
@@ -228,6 +232,8 @@ def _env_tunables() -> dict:
     casts = {
         "REOPEN_WINDOW_DAYS": env.int,
         "TRAINING_PERIOD_MONTHS": env.int,
+        "IMPROVEMENT_ACTION_REMINDER_DAYS": env.int,
+        "IMPROVEMENT_ACTION_ESCALATION_WORKING_DAYS": env.int,
         "ATTACHMENT_MAX_BYTES": env.int,
         "IMPORT_MAX_ROWS": env.int,
         "JOB_BATCH_SIZE": env.int,

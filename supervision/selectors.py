@@ -270,7 +270,7 @@ def _request_metrics(scope: DashboardScope) -> dict:
     first response and to resolution; site visits done in the period; mean satisfaction of requests
     resolved in the period. Each a correlated subquery on ``RequestHandler``/``SiteVisit``."""
 
-    handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"))
+    handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"), ended_at__isnull=True)
     in_period = _handled_in_period(scope)
     # Counts test each of the coordinator's handler rows against a set of request ids computed once per
     # page (a hashed subplan): no join to the requests per coordinator row.
@@ -322,11 +322,12 @@ def _request_metrics(scope: DashboardScope) -> dict:
 
 
 def _handled_in_period(scope: DashboardScope) -> QuerySet:
-    """The outer coordinator's handler rows of requests filed in the period. Each handler row is tested
-    against the period's request ids, a hashed set built once per query (``_in_set``); only the rows
-    that pass are joined to their request, instead of every request the coordinator ever handled."""
+    """The outer coordinator's current handler rows (not ended) of requests filed in the period. Each
+    handler row is tested against the period's request ids, a hashed set built once per query
+    (``_in_set``); only the rows that pass are joined to their request, instead of every request the
+    coordinator ever handled."""
     period = CoordinationRequest.objects.filter(status__in=RequestStatus.values, filed_at__gte=scope.since)
-    return RequestHandler.objects.filter(coordinator_id=OuterRef("pk")).filter(
+    return RequestHandler.objects.filter(coordinator_id=OuterRef("pk"), ended_at__isnull=True).filter(
         _in_set("request_id", period.order_by().values("pk"))
     )
 
@@ -399,7 +400,7 @@ def with_overdue_counts(queryset: QuerySet, scope: DashboardScope, now=None) -> 
         Q(**{f"{p}first_responded_at__isnull": True, f"{p}first_response_due__lt": now})
         | Q(**{f"{p}resolution_due__lt": now})
     )
-    handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"))
+    handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"), ended_at__isnull=True)
 
     def late(condition: Q) -> Coalesce:
         late_ids = CoordinationRequest.objects.filter(
@@ -475,7 +476,7 @@ def _coordinator_items(scope: DashboardScope, coordinator: Coordinator) -> dict:
 
     requests = (
         CoordinationRequest.objects.visible_to(scope.user)
-        .filter(handlers__coordinator=coordinator, status__in=OPEN_STATUSES)
+        .filter(handlers__coordinator=coordinator, handlers__ended_at__isnull=True, status__in=OPEN_STATUSES)
         .select_related("enterprise")
         .order_by("resolution_due", "pk")
     )

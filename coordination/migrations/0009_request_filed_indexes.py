@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("coordination", "0002_reference_data"),
+        ("coordination", "0008_department_answers"),
     ]
 
     operations = [
