@@ -90,6 +90,24 @@ def celery_worker_session(django_db_blocker):
 
 
 @pytest.fixture
+def dedicated_redis(tmp_path):
+    """A redis-server of the test's own (tests/fault_servers.py) that Celery publishes to; the test may stop
+    and start it. The shared Redis is never stopped."""
+    from portal.celery import app
+    from tests.fault_servers import RedisServer, point_celery_at
+
+    server = RedisServer(tmp_path)
+    server.start()
+    previous = app.conf.broker_url, app.conf.result_backend
+    point_celery_at(server.url)
+    yield server
+    server.stop()
+    point_celery_at(previous[0])
+    app.conf.result_backend = previous[1]
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
 def world(db):
     """The customs world of tests/world.py; each part is built when a test first asks for it."""
     from tests.world import World
