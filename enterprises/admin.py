@@ -34,6 +34,7 @@ from portal.admin.toolkit import (
 )
 from portal.exceptions import DomainError
 from portal.models import User
+from portal.roles import Role
 
 # --- Inlines: the enterprise's history, read-only -----------------------------------------------------
 
@@ -80,6 +81,11 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is None and getattr(self, "actor", None) is not None:
+            try:
+                services.check_may_register_in(self.actor, cleaned.get("district"))
+            except DomainError as exc:
+                self.add_error("district", exc.message)
         try:
             services.check_local_customs_in_district(
                 district=cleaned.get("district"), local_customs=cleaned.get("local_customs")
@@ -168,6 +174,24 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # docs/DOMAIN.md: the district and office are fixed once registered.
+        fixed = ["district", "local_customs"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """An officer registers enterprises of their own district only: its district and offices."""
+        user = request.user
+        if db_field.name in ("district", "local_customs") and not user.has_role(Role.ADMINISTRATOR):
+            district_id = user.district_id_for_scope
+            column = "pk" if db_field.name == "district" else "district_id"
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{column: district_id})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:
