@@ -3,6 +3,31 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department, District, Holiday, LocalCustoms, Notification, OutboxMessage, User
+from portal.scoping import scope_of
+
+
+def users_visible_to(user, queryset):
+    """The accounts ``user`` may look up: an administrator all of them; a customs officer or manager those
+    of their district — its customs staff and the members (past or present) of its enterprises; anyone
+    else only their own. Names, phones, e-mails and last logins never cross a district."""
+    from django.apps import apps
+    from django.db.models import Exists, OuterRef, Q
+
+    scope = scope_of(user)
+    if scope is None:
+        return queryset.none()
+    if scope.is_admin:
+        return queryset
+    if not scope.sees_district:
+        return queryset.filter(pk=user.pk)
+    district = scope.district_id
+    membership = apps.get_model("enterprises", "Membership")
+    return queryset.filter(
+        Q(pk=user.pk)
+        | Q(local_customs__district_id=district)
+        | Q(department__district_id=district)
+        | Exists(membership.objects.filter(user_id=OuterRef("pk"), district_id=district))
+    )
 
 
 @admin.register(User)
@@ -12,6 +37,14 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "email", "phone"]
     list_select_related = ["local_customs"]
     autocomplete_fields = ["local_customs", "department"]
+    def get_queryset(self, request):
+        return users_visible_to(request.user, super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only an administrator grants roles and rights (a manager's view of an account changes nothing).
+        fixed = [] if request.user.is_superuser else ["is_superuser", "is_staff", "groups", "user_permissions"]
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (
