@@ -1,5 +1,10 @@
 """CSV and Excel exports of the dashboard's tables: the same selector as the page, streamed (CSV) or
-written by openpyxl's write-only workbook (Excel), and bounded by ``DASHBOARD_EXPORT_MAX_ROWS``."""
+written by openpyxl's write-only workbook (Excel), and bounded by ``DASHBOARD_EXPORT_MAX_ROWS``.
+
+Text that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return — an enterprise may propose the name ``=HYPERLINK(...)``) is never live: in CSV it is
+prefixed with an apostrophe (OWASP's advice), in Excel it is written as a plain string cell.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +46,29 @@ def _cell(value):
     return force_str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _csv_safe(value):
+    return f"'{value}" if is_formula_like(value) else value
+
+
+def _xlsx_cells(sheet, row: list) -> list:
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in row:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text, never a formula
+        cells.append(cell)
+    return cells
+
+
 def _rows(rows: Iterable, columns) -> Iterable[list]:
     """``rows`` are dicts (``.values()``) or objects; a column key may be a dotted attribute path."""
     for count, row in enumerate(rows):
@@ -72,9 +100,9 @@ def export_response(rows, columns: list[tuple[str, str]], *, fmt: str, filename:
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=filename[:31])
-        sheet.append([force_str(label) for label, _key in columns])
+        sheet.append(_xlsx_cells(sheet, [force_str(label) for label, _key in columns]))
         for row in _rows(_iterate(rows), columns):
-            sheet.append(row)
+            sheet.append(_xlsx_cells(sheet, row))
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
         workbook.save(handle)
         handle.seek(0)
@@ -85,9 +113,9 @@ def export_response(rows, columns: list[tuple[str, str]], *, fmt: str, filename:
 
     def lines():
         yield "\ufeff"  # so Excel opens UTF-8 Chinese correctly
-        yield writer.writerow([force_str(label) for label, _key in columns])
+        yield writer.writerow([_csv_safe(force_str(label)) for label, _key in columns])
         for row in _rows(_iterate(rows), columns):
-            yield writer.writerow(row)
+            yield writer.writerow([_csv_safe(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
