@@ -7,14 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import RequestStatus, ServiceType, Urgency
 from coordinators.models import Coordinator
+from portal.conf import tunable
 from portal.forms import BootstrapMixin, MultipleFileField, files_help
 from portal.models import Department, LocalCustoms
+
+TEXT_MAX_CHARS = int(tunable("TEXT_MAX_CHARS"))
 
 
 class RequestForm(BootstrapMixin, forms.Form):
     service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    description = forms.CharField(
+        label=_("Description"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     attachments = MultipleFileField(label=_("Attachments"))
 
@@ -26,7 +31,12 @@ class RequestForm(BootstrapMixin, forms.Form):
 
 
 class ReplyForm(BootstrapMixin, forms.Form):
-    body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     attachments = MultipleFileField(label=_("Attachments"))
     internal = forms.BooleanField(
         label=_("Internal note (customs only, never shown to the enterprise)"), required=False
@@ -41,7 +51,9 @@ class ReplyForm(BootstrapMixin, forms.Form):
 
 
 class NoteForm(BootstrapMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, label=None, required=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +69,12 @@ class ConfirmForm(BootstrapMixin, forms.Form):
         coerce=int,
         choices=[(5, "5 ★★★★★"), (4, "4 ★★★★"), (3, "3 ★★★"), (2, "2 ★★"), (1, "1 ★")],
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +88,11 @@ class TransferForm(BootstrapMixin, forms.Form):
     to_department = forms.ModelChoiceField(
         label=_("Or to department"), queryset=Department.objects.none(), required=False
     )
-    note = forms.CharField(label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Reason for the transfer"),
+        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, request_obj=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +119,9 @@ class SiteVisitForm(BootstrapMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     place = forms.CharField(label=_("Place"), max_length=300)
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,7 +136,9 @@ class SiteVisitForm(BootstrapMixin, forms.Form):
 
 
 class VisitRecordForm(BootstrapMixin, forms.Form):
-    record = forms.CharField(label=_("Visit record"), widget=forms.Textarea(attrs={"rows": 3}))
+    record = forms.CharField(
+        label=_("Visit record"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,8 +147,12 @@ class VisitRecordForm(BootstrapMixin, forms.Form):
 
 class PublishForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 5}))
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}))
+    question = forms.CharField(
+        label=_("Question"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    answer = forms.CharField(
+        label=_("Answer"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+    )
     publish_despite_identity = forms.BooleanField(
         label=_("Publish even though the enterprise may still be identifiable"), required=False
     )

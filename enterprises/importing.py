@@ -248,9 +248,7 @@ def _outside_district(row: dict, lookups: _Lookups, actor) -> str | None:
     return None
 
 
-def _check_row(
-    line: int, row: dict, lookups: _Lookups, seen: dict, actor=None
-) -> tuple[list[str], dict]:
+def _check_row(line: int, row: dict, lookups: _Lookups, seen: dict, actor=None) -> tuple[list[str], dict]:
     """Return (reasons, fields for register_enterprise) for one row."""
     reasons: list[str] = []
     fields: dict = {}

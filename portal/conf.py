@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_MAX_ROWS": 20_000,
     # Rows per transaction of the daily jobs.
     "JOB_BATCH_SIZE": 500,
+    # --- Input -------------------------------------------------------------------------------------
+    # Longest free text (a description, grounds, a reply, a note) a form or the API accepts, in characters.
+    "TEXT_MAX_CHARS": 20_000,
     # --- Faults --------------------------------------------------------------------------------------
     # Seconds the outbox waits for Redis when publishing after commit; past it the message stays pending
     # for the drain job, and the user's request answers at once.

@@ -19,6 +19,7 @@ from coordination.models import (
     ServiceType,
     Urgency,
 )
+from portal.conf import tunable
 from portal.models import Department, LocalCustoms
 
 
@@ -152,10 +153,30 @@ class RequestDetailOutput(RequestListOutput):
         return [a.name for a in states.available_actions(obj, self.context["request"].user)]
 
 
+def _text_max() -> int:
+    return int(tunable("TEXT_MAX_CHARS"))
+
+
+class RequestFilter(serializers.Serializer):
+    """The list's query parameters: an unknown parameter or value is a 400, never silently ignored."""
+
+    status = StatusField(required=False)
+    service_type = ServiceTypeField(required=False)
+    enterprise = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    cursor = serializers.CharField(required=False, max_length=500)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields) - {"format"})
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown parameter."] for name in unknown})
+        return attrs
+
+
 class RequestInput(serializers.Serializer):
     service_type = ServiceTypeField()
     subject = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=_text_max())
     urgency = UrgencyField(default=Urgency.NORMAL)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
@@ -180,7 +201,7 @@ class MessageOutput(serializers.ModelSerializer):
 
 
 class MessageInput(serializers.Serializer):
-    body = serializers.CharField(required=False, allow_blank=True, default="")
+    body = serializers.CharField(required=False, allow_blank=True, default="", max_length=_text_max())
     internal = serializers.BooleanField(
         required=False, default=False, help_text="Internal note (customs staff only)."
     )
@@ -203,12 +224,13 @@ class TransitionInput(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        max_length=_text_max(),
         help_text="Reason, question or summary (required by some actions).",
     )
     rating = serializers.IntegerField(
         required=False, min_value=1, max_value=5, help_text="For “confirm”: 1–5."
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=_text_max())
     to_office = serializers.PrimaryKeyRelatedField(
         queryset=LocalCustoms.objects.all(), required=False, allow_null=True
     )

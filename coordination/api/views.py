@@ -10,33 +10,38 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from coordination import selectors, services
 from coordination.api import serializers as s
 from coordination.models import CoordinationRequest, RequestStatus, ServiceType
 from enterprises.scoping import member_enterprise
+from portal.api.parsers import SafeJSONParser
 from portal.api.viewsets import ScopedViewSet
 from portal.exceptions import PermissionDeniedError
 
 
 @extend_schema(tags=["coordination requests"])
 class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
     serializer_class = s.RequestListOutput
     queryset = CoordinationRequest.objects.all()
     filter_backends: list = []
 
     def scoped(self, qs):
         qs = selectors.with_list_joins(qs)
-        params = self.request.query_params
-        if params.get("status") in RequestStatus.values:
-            qs = qs.filter(status=params["status"])
-        if params.get("service_type") in ServiceType.values:
-            qs = qs.filter(service_type=params["service_type"])
-        if (params.get("enterprise") or "").isdigit():
-            qs = qs.filter(enterprise_id=int(params["enterprise"]))
+        if self.action != "list":
+            return qs
+        params = s.RequestFilter(data=self.request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        filters = params.validated_data
+        if "status" in filters:
+            qs = qs.filter(status=filters["status"])
+        if "service_type" in filters:
+            qs = qs.filter(service_type=filters["service_type"])
+        if "enterprise" in filters:
+            qs = qs.filter(enterprise_id=filters["enterprise"])
         return qs
 
     def _get(self, pk) -> CoordinationRequest:
@@ -57,6 +62,7 @@ class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
             OpenApiParameter("service_type", OpenApiTypes.STR, enum=ServiceType.values),
             OpenApiParameter("cursor", OpenApiTypes.STR),
             OpenApiParameter("enterprise", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
     )
     def list(self, request, *args, **kwargs):

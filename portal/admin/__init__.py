@@ -37,12 +37,15 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "email", "phone"]
     list_select_related = ["local_customs"]
     autocomplete_fields = ["local_customs", "department"]
+
     def get_queryset(self, request):
         return users_visible_to(request.user, super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
         # Only an administrator grants roles and rights (a manager's view of an account changes nothing).
-        fixed = [] if request.user.is_superuser else ["is_superuser", "is_staff", "groups", "user_permissions"]
+        fixed = (
+            [] if request.user.is_superuser else ["is_superuser", "is_staff", "groups", "user_permissions"]
+        )
         return [*super().get_readonly_fields(request, obj), *fixed]
 
     fieldsets = (
