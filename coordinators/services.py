@@ -142,6 +142,20 @@ def _check_assignable(enterprise, coordinator: Coordinator, on: datetime.date) -
         )
 
 
+def _check_actor(actor, enterprise, *, coordinator: Coordinator | None = None) -> None:
+    """Who may assign a pair or record a recusal: an administrator; a customs officer or manager of the
+    enterprise's district; for a recusal also the coordinator who withdraws. ``actor=None`` is the
+    system (the demo loader, jobs) — never a person's request."""
+    if actor is None or actor.has_role(Role.ADMINISTRATOR):
+        return
+    if coordinator is not None and coordinator.user_id == actor.pk:
+        return
+    if not actor.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER):
+        raise PermissionDeniedError(_("Only customs officers and managers assign coordinators."))
+    if actor.district_id_for_scope != enterprise.district_id:
+        raise PermissionDeniedError(_("%(e)s is outside your customs district.") % {"e": enterprise})
+
+
 def _end_pair(pair: PairAssignment, *, reason: str, actor, on: datetime.date) -> None:
     pair.ended_on = max(on, pair.started_on)
     pair.end_reason = reason
@@ -151,7 +165,6 @@ def _end_pair(pair: PairAssignment, *, reason: str, actor, on: datetime.date) ->
         scoping.revoke(scoping.COORDINATE, coordinator.user, pair.enterprise)
 
 
-@transaction.atomic
 def assign_pair(
     *,
     enterprise,
@@ -159,7 +172,14 @@ def assign_pair(
     actor=None,
     on: datetime.date | None = None,
 ) -> PairAssignment:
-    """Assign two distinct, assignable coordinators; the current pair (if any) ends in the same transaction."""
+    """Assign two distinct, assignable coordinators; the current pair (if any) ends in the same transaction.
+    ``actor`` must be allowed to (``_check_actor``: the district's officers and managers)."""
+    _check_actor(actor, enterprise)
+    return _assign_pair(enterprise=enterprise, coordinators=coordinators, actor=actor, on=on)
+
+
+@transaction.atomic
+def _assign_pair(*, enterprise, coordinators, actor, on: datetime.date | None) -> PairAssignment:
     on = on or timezone.localdate()
     enterprise = (
         Enterprise.objects.select_for_update(of=("self",)).select_related("rating").get(pk=enterprise.pk)
@@ -235,8 +255,10 @@ def declare_recusal(
     """Record a coordinator's withdrawal; if they are in the enterprise's pair, replace them at once.
 
     The partner stays; the substitute is the least-loaded assignable colleague. If none exists the pair
-    ends and the enterprise is reported as needing a new pair.
+    ends and the enterprise is reported as needing a new pair. ``actor`` must be allowed to
+    (``_check_actor``: the coordinator themself, or the district's officers and managers).
     """
+    _check_actor(actor, enterprise, coordinator=coordinator)
     if reason not in RecusalReason.values:
         raise DomainError(_("Choose the reason for the withdrawal."))
     if reason == RecusalReason.OTHER and not reason_text.strip():
@@ -268,7 +290,7 @@ def declare_recusal(
     today = timezone.localdate()
     try:
         (substitute,) = suggest_pair(enterprise, on=today, keep=partner)
-        outcome.new_pair = assign_pair(
+        outcome.new_pair = _assign_pair(  # the actor was checked for the recusal itself
             enterprise=enterprise, coordinators=[partner, substitute], actor=actor, on=today
         )
         outcome.message = _("%(s)s replaces %(c)s in the pair.") % {"s": substitute, "c": coordinator}
