@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_MAX_ROWS": 20_000,
     # Rows per transaction of the daily jobs.
     "JOB_BATCH_SIZE": 500,
+    # --- Accounts ----------------------------------------------------------------------------------
+    # A customs staff session unused this long ends (portal/security.py).
+    "STAFF_IDLE_TIMEOUT_MINUTES": 30,
     # --- Input -------------------------------------------------------------------------------------
     # Longest free text (a description, grounds, a reply, a note) a form or the API accepts, in characters.
     "TEXT_MAX_CHARS": 20_000,

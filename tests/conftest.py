@@ -62,11 +62,21 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A browser tab. Every page it shows must work under the Content-Security-Policy: a violation
+    (an inline script, style or event handler, a foreign source) reported on the console fails the test."""
     page = browser.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+        else None,
+    )
     yield page
     page.close()
     browser.clear_cookies()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
@@ -122,6 +132,41 @@ def media_root(settings, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     settings.MEDIA_ROOT = str(media)
     return media
+
+
+@pytest.fixture(autouse=True)
+def verified_force_login(request, monkeypatch):
+    """``client.force_login(user)`` signs staff in *with* their second factor (a confirmed TOTP device
+    and a verified session), as ``portal.security`` requires of customs staff; the tests of the second
+    factor itself mark themselves ``password_only`` and sign in as a person would."""
+    from django.test import Client
+
+    if request.node.get_closest_marker("password_only"):
+        return
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from portal.security import needs_second_factor
+
+        user.__dict__.pop("roles", None)
+        if needs_second_factor(user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device, _created = TOTPDevice.objects.get_or_create(
+                user=user, name="test", defaults={"confirmed": True}
+            )
+            import time
+
+            from portal.security import LAST_SEEN
+
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[LAST_SEEN] = int(time.time())
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -68,8 +68,7 @@ def point_celery_at(url: str) -> None:
     app.conf.broker_url = url
     app.conf.result_backend = url
     app._local.__dict__.pop("backend", None)
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Never close the pools: kombu keeps them in a registry by URL, shared with the test worker's thread.
     app._pool = None
     app.amqp._producer_pool = None
 
