@@ -64,6 +64,8 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # django-axes's admin pages (access attempts) read the attempt time axes sets only on sign-in.
+        request.axes_attempt_time = getattr(request, "axes_attempt_time", None)
         user = getattr(request, "user", None)
         if (
             needs_second_factor(user)

@@ -156,6 +156,8 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
 # django-otp: the second factor of customs staff (TOTP, plus one-time backup codes).
 OTP_TOTP_ISSUER = "Guanqi"
+# Administrators may delete a person's devices (so they enrol again) but never read their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Content-Security-Policy (django-csp): no inline script, style or event handler anywhere -----------
 CONTENT_SECURITY_POLICY = {
@@ -243,6 +245,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Customs–enterprise coordination portal",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_celery_beat.admin import PeriodicTaskAdmin as BeatPeriodicTaskAdmin  # registers beat's admin
+from django_celery_beat.models import PeriodicTask
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department, District, Holiday, LocalCustoms, Notification, OutboxMessage, User
@@ -28,6 +30,28 @@ def users_visible_to(user, queryset):
         | Q(department__district_id=district)
         | Exists(membership.objects.filter(user_id=OuterRef("pk"), district_id=district))
     )
+
+
+# No bulk hard delete anywhere in the admin: requests, appeals, credit events, enterprises and
+# announcements with receipts are never deleted, and what may be deleted goes one object at a time.
+admin.site.disable_action("delete_selected")
+
+
+class PeriodicTaskAdmin(BeatPeriodicTaskAdmin):
+    """The beat schedule: officers read it; only those who may change it run, enable or disable tasks
+    (django-celery-beat offers its actions to anyone who may view the list)."""
+
+    WRITE_ACTIONS = ("enable_tasks", "disable_tasks", "toggle_tasks", "run_tasks")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            actions = {name: a for name, a in actions.items() if name not in self.WRITE_ACTIONS}
+        return actions
+
+
+admin.site.unregister(PeriodicTask)
+admin.site.register(PeriodicTask, PeriodicTaskAdmin)
 
 
 @admin.register(User)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from appeals.models import Appeal
 from tests.browser import signin
 
-from appeals.models import Appeal
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
 
 
 def sign_in(page, base_url, username):

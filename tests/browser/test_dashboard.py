@@ -5,13 +5,11 @@ import io
 from pathlib import Path
 
 import pytest
-
-from tests.browser import signin
 from openpyxl import load_workbook
 
+from tests.browser import signin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
 
 
 def sign_in(page, base_url, username):

@@ -12,7 +12,6 @@ from django.urls import include, path
 from coordination.models import RequestStatus
 from coordinators import services as coordination
 from coordinators.models import RecusalReason
-from tests.factories import PASSWORD
 from tests.world import pdf
 
 pytestmark = pytest.mark.django_db

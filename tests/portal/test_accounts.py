@@ -123,7 +123,9 @@ def test_password_reset_by_e_mail(client, world):
     set_url = form_page.redirect_chain[-1][0]
     weak = client.post(set_url, {"new_password1": "aaaaaaaaaaaaaaaa", "new_password2": "aaaaaaaaaaaaaaaa"})
     assert weak.status_code == 200 and weak.context["form"].errors
-    done = client.post(set_url, {"new_password1": "Lantern-Harbour-58", "new_password2": "Lantern-Harbour-58"})
+    done = client.post(
+        set_url, {"new_password1": "Lantern-Harbour-58", "new_password2": "Lantern-Harbour-58"}
+    )
     assert done.status_code == 302
     assert sign_in(client, contact, "Lantern-Harbour-58").status_code == 302
     # The link works once.
@@ -157,5 +159,7 @@ def test_an_idle_staff_session_ends_and_an_enterprise_session_does_not(client, w
 def test_every_page_carries_a_content_security_policy_without_unsafe_inline(client, world):
     client.force_login(world.contact)
     policy = client.get(reverse("enterprises:home"))["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert (
+        "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    )
     assert "Content-Security-Policy" in client.get("/admin/login/").headers
