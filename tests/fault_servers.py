@@ -8,6 +8,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -98,8 +99,9 @@ class PostgresCluster:
     """A PostgreSQL cluster in ``directory`` on a free port, run by the unprivileged ``postgres`` account
     (PostgreSQL refuses to run as root), trusting local connections as ``guanqi``."""
 
-    def __init__(self, directory: Path):
-        self.directory = Path(directory)
+    def __init__(self):
+        # Under /tmp itself: the postgres account cannot reach pytest's per-user temporary directories.
+        self.directory = Path(tempfile.mkdtemp(prefix="guanqi-pg-"))
         self.data = self.directory / "data"
         self.port = free_port()
         self.user = "postgres" if os.geteuid() == 0 else None
@@ -134,8 +136,15 @@ class PostgresCluster:
     def stop(self):
         self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-w", "-m", "fast", "stop", check=False)
 
+    def remove(self):
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
     def restart(self):
-        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-w", "-m", "fast", "restart")
+        """Fast shutdown (every connection is terminated), then start again (with its log file: a
+        postmaster started without one would hold our pipes open)."""
+        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-w", "-m", "fast", "stop")
+        self.start()
 
     def url(self, database: str = "postgres") -> str:
         return f"postgres://guanqi@127.0.0.1:{self.port}/{database}"
