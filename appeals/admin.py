@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from appeals import services
 from appeals.models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus
@@ -155,7 +156,7 @@ class DisqualifyForm(forms.Form):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "subject",
@@ -416,7 +417,7 @@ class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AppealEvent)
-class AppealEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AppealEventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """The append-only log of every appeal change, searchable on its own."""
 
     list_display = ["appeal", "kind", "from_status", "to_status", "actor", "at"]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.models import DecisionRecord
+from portal.models import DecisionRecord, never_deleted
 from portal.scoping import Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
 
@@ -64,6 +64,7 @@ class AppealQuerySet(ScopedQuerySet):
         return self.open().filter(due_at__lt=now or timezone.now())
 
 
+@never_deleted()
 class Appeal(DecisionRecord):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -218,6 +219,8 @@ class AppealAttachment(PrivateFile):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("appeal attachment")
         verbose_name_plural = _("appeal attachments")
@@ -257,6 +260,8 @@ class AppealEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("appeal event")

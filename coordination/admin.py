@@ -21,7 +21,7 @@ from coordination.models import (
     ServiceLevel,
     SiteVisit,
 )
-from portal.admin.toolkit import ScopedAdminMixin
+from portal.admin.toolkit import ScopedAdminMixin, ScopedHistoryMixin
 
 
 class ReadOnlyTabular(admin.TabularInline):
@@ -76,7 +76,7 @@ class TransferInline(ReadOnlyTabular):
 
 
 @admin.register(CoordinationRequest)
-class CoordinationRequestAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CoordinationRequestAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "id",
         "subject",
@@ -107,7 +107,7 @@ class CoordinationRequestAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ServiceLevel)
-class ServiceLevelAdmin(SimpleHistoryAdmin):
+class ServiceLevelAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["service_type", "first_response_working_days", "resolution_working_days"]
     list_editable = ["first_response_working_days", "resolution_working_days"]
     readonly_fields = ["service_type"]
@@ -120,7 +120,7 @@ class ServiceLevelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PublishedAnswer)
-class PublishedAnswerAdmin(SimpleHistoryAdmin):
+class PublishedAnswerAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["title", "service_type", "published_at", "published_by", "is_withdrawn"]
     list_filter = ["service_type", "is_withdrawn"]
     search_fields = ["title", "search_text"]
@@ -175,7 +175,7 @@ class PublishedAnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SiteVisit)
-class SiteVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SiteVisitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "scheduled_for", "coordinator_a", "coordinator_b", "status"]
     list_filter = ["status"]
     list_select_related = ["enterprise", "coordinator_a__user", "coordinator_b__user"]

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import EnterpriseOwned
-from portal.models import DecisionRecord
+from portal.models import DecisionRecord, never_deleted
 from portal.scoping import OFFICER_ROLES, Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
 
@@ -131,6 +131,7 @@ class CoordinationRequestQuerySet(ScopedQuerySet):
         )
 
 
+@never_deleted()
 class CoordinationRequest(EnterpriseOwned):
     """DOMAIN note (seeing): everyone who sees the enterprise sees its requests (``portal.scoping``);
     customs staff also see requests transferred to their office — pending, or accepted from another
@@ -247,6 +248,8 @@ class CoordinationRequest(EnterpriseOwned):
                 **{f"{prefix}responsible_department_id": department}
             )
         return q
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("coordination request")
@@ -385,6 +388,8 @@ class RequestHandler(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("request handler")
         verbose_name_plural = _("request handlers")
@@ -423,6 +428,8 @@ class RequestTransition(CustomsOnlyRows, models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("request transition")
         verbose_name_plural = _("request transitions")
@@ -458,6 +465,8 @@ class RequestMessage(CustomsOnlyRows, models.Model):
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("request message")
@@ -495,6 +504,8 @@ class RequestAttachment(CustomsOnlyRows, PrivateFile):
     is_internal = models.BooleanField(_("customs only"), default=False)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")
@@ -558,6 +569,8 @@ class RequestTransfer(DecisionRecord):
     decision_note = models.TextField(_("decision note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("request transfer")
@@ -631,6 +644,8 @@ class SiteVisit(EnterpriseOwned):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("site visit")

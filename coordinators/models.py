@@ -134,6 +134,8 @@ class PairAssignment(EnterpriseOwned):
 
     objects = PairAssignmentQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than EnterpriseOwned's
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("pair assignment")
         verbose_name_plural = _("pair assignments")
@@ -195,6 +197,8 @@ class Recusal(EnterpriseOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("recusal")
         verbose_name_plural = _("recusals")
@@ -251,6 +255,8 @@ class Disqualification(models.Model):
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("disqualification")

@@ -314,7 +314,7 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "user", "role", "position", "started_at", "ended_at"]
     list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter), "district"]
     search_fields = [
@@ -351,7 +351,7 @@ def changes_table(change: RegistrationChange):
 
 
 @admin.register(RegistrationChange)
-class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "submitted_by", "submitted_at", "status", "decided_by", "decided_at"]
     list_filter = ["status", "district", "enterprise__local_customs"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]

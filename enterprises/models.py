@@ -23,7 +23,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from enterprises.validators import validate_customs_code, validate_uscc
-from portal.models import DecisionRecord
+from portal.models import DecisionRecord, never_deleted
 from portal.roles import Role
 from portal.scoping import ScopedQuerySet, ScopeRule
 
@@ -42,6 +42,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
     """``Enterprise.objects.visible_to(user)``: the enterprises ``user`` may see (``portal.scoping``)."""
 
 
+@never_deleted()
 class Enterprise(models.Model):
     scope_rule = ScopeRule(enterprise="pk", district="district")
 
@@ -187,6 +188,8 @@ class Membership(EnterpriseOwned):
         verbose_name=_("changed by"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -253,6 +256,8 @@ class RegistrationChange(EnterpriseOwned, DecisionRecord):
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decision_note = models.TextField(_("decision note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("registration change")

@@ -20,7 +20,9 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -83,5 +85,7 @@ def backup_codes(request):
     if not security.needs_second_factor(user) or not security.is_verified(user):
         return redirect("two_factor")
     if request.method == "POST":
-        return render(request, "registration/backup_codes.html", {"codes": security.new_backup_codes(user), "next": "/"})
+        return render(
+            request, "registration/backup_codes.html", {"codes": security.new_backup_codes(user), "next": "/"}
+        )
     return render(request, "registration/backup_codes_confirm.html")

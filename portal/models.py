@@ -7,13 +7,17 @@ Management Department (Enterprise Management Office) that supervises the coordin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.roles import CUSTOMS_ROLES, ENTERPRISE_ROLES, Role
 
@@ -34,6 +38,39 @@ class BilingualNameMixin(models.Model):
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name_zh
+
+
+_NEVER_DELETED: dict[type, Callable[[Any], bool] | None] = {}
+
+
+def is_never_deleted(obj) -> bool:
+    """Whether ``obj`` may not be deleted (``never_deleted``): the admin offers no delete for it."""
+    if type(obj) not in _NEVER_DELETED:
+        return False
+    when = _NEVER_DELETED[type(obj)]
+    return when is None or when(obj)
+
+
+def never_deleted(*, when: Callable[[Any], bool] | None = None):
+    """Class decorator: rows of the model are never hard-deleted (docs/ARCHITECTURE.md, "History is
+    append-only") — ``Model.delete()``, ``QuerySet.delete()`` and cascades all raise ``ProtectedError``
+    (``when``: only rows for which it is true, e.g. an announcement once it has receipts). Records end
+    through their own status fields; the admin offers no delete for them either."""
+
+    def decorate(model):
+        def refuse(sender, instance, **kwargs):
+            if when is None or when(instance):
+                raise models.ProtectedError(
+                    f"{sender._meta.label} #{instance.pk} is a record and is never deleted.", {instance}
+                )
+
+        pre_delete.connect(
+            refuse, sender=model, weak=False, dispatch_uid=f"never_deleted:{model._meta.label}"
+        )
+        _NEVER_DELETED[model] = when
+        return model
+
+    return decorate
 
 
 class DecisionRecord(models.Model):
@@ -61,6 +98,8 @@ class District(BilingualNameMixin):
 
     code = models.CharField(_("code"), max_length=4, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("customs district")
         verbose_name_plural = _("customs districts")
@@ -84,6 +123,8 @@ class LocalCustoms(BilingualNameMixin):
         help_text=_("Receives escalations of overdue work of this office."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("local customs")
         verbose_name_plural = _("local customs")
@@ -101,6 +142,8 @@ class Department(BilingualNameMixin):
         default=False,
         help_text=_("The Enterprise Management Office, which supervises the coordinators."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("department")
@@ -143,6 +186,8 @@ class User(AbstractUser):
     )
     email_notifications = models.BooleanField(_("e-mail notifications"), default=True)
     announcement_digest = models.BooleanField(_("e-mail digest of announcements"), default=False)
+    # Who changed an account and how; never the password hash or the last login.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]  # stubs type AbstractUser.Meta as str
@@ -258,6 +303,8 @@ class Holiday(models.Model):
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     is_working_day = models.BooleanField(_("adjusted working day"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("public holiday")

@@ -139,7 +139,9 @@ def new_backup_codes(user, count: int = 10) -> list[str]:
     """Replace the user's backup codes with ``count`` new one-time codes (shown once)."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="backup", defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = [secrets.token_hex(5) for _ in range(count)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)

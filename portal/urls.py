@@ -35,7 +35,11 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt"),
         name="password_reset",
     ),
-    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from credit.models import (
     AbnormalListEntry,
@@ -35,7 +36,7 @@ from portal.admin.toolkit import AppendOnlyAdminMixin, ScopedAdminMixin, bulk_ac
 from portal.exceptions import DomainError
 
 
-class ScopedRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Records of decisions: scoped, never deleted."""
 
     def has_delete_permission(self, request, obj=None):

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin as BeatPeriodicTaskAdmin  # registers beat's admin
 from django_celery_beat.models import PeriodicTask
-from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin.toolkit import ScopedHistoryMixin
 from portal.models import Department, District, Holiday, LocalCustoms, Notification, OutboxMessage, User
 from portal.scoping import scope_of
 
@@ -55,7 +57,7 @@ admin.site.register(PeriodicTask, PeriodicTaskAdmin)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ScopedHistoryMixin, SimpleHistoryAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "email", "local_customs", "is_staff", "is_active"]
     list_filter = ["groups", "is_staff", "is_active", "local_customs__district"]
     search_fields = ["username", "full_name", "email", "phone"]
@@ -91,13 +93,13 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["code", "name_zh", "name_en"]
     search_fields = ["code", "name_zh", "name_en"]
 
 
 @admin.register(LocalCustoms)
-class LocalCustomsAdmin(admin.ModelAdmin):
+class LocalCustomsAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["code", "name_zh", "name_en", "district", "leader"]
     list_filter = ["district"]
     search_fields = ["code", "name_zh", "name_en"]
@@ -106,7 +108,7 @@ class LocalCustomsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name_zh", "name_en", "district", "is_management_department"]
     list_filter = ["district", "is_management_department"]
     search_fields = ["name_zh", "name_en"]
@@ -140,7 +142,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["date", "name", "is_working_day"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"

@@ -3,7 +3,6 @@ deep raises RecursionError) or nested deeper than any request of ours needs is a
 
 from __future__ import annotations
 
-
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 

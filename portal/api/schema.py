@@ -31,13 +31,17 @@ def document_errors(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            responses.setdefault("400", {"description": "Bad input or parameters.", **_ref("ValidationErrors")})
+            responses.setdefault(
+                "400", {"description": "Bad input or parameters.", **_ref("ValidationErrors")}
+            )
             responses.setdefault(
                 "403", {"description": "Not signed in, or not allowed to do this.", **_ref("Error")}
             )
             if "{" in path:
                 responses.setdefault("404", {"description": "No such object you may see.", **_ref("Error")})
             if method in ("post", "put", "patch"):
-                responses.setdefault("409", {"description": "The object's state forbids it.", **_ref("Error")})
+                responses.setdefault(
+                    "409", {"description": "The object's state forbids it.", **_ref("Error")}
+                )
                 responses.setdefault("415", {"description": "Unsupported media type.", **_ref("Error")})
     return result

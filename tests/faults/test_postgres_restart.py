@@ -68,8 +68,20 @@ def test_no_500_after_postgres_restarts_mid_traffic(scratch_postgres, tmp_path):
         "DB_CONN_MAX_AGE": "600",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "2", "--threads", "1", "--timeout", "30"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "1",
+            "--timeout",
+            "30",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

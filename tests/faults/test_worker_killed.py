@@ -37,8 +37,22 @@ def _worker(queue: str) -> subprocess.Popen:
         "DEBUG": "1",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-Q", queue]
-        + ["--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -337,12 +337,11 @@ def admin_entries(access):
         entries[f"admin:{app}_{name}_delete"] = E("GET", f"{base}{pk}/delete/")
         entries[f"admin/{app}/{name}/<path:object_id>/"] = E("GET", f"{base}{pk}/")
         if isinstance(model_admin, SimpleHistoryAdmin) and hasattr(model, "history"):
-            version = (
-                model.history.filter(pk=pk)
-                .order_by("history_id")
-                .values_list("history_id", flat=True)
-                .first()
-            )
+            versions = model.history.filter(**{model._meta.pk.attname: pk}).order_by("history_id")
+            if not versions.exists() and (row := model._default_manager.filter(pk=pk).first()):
+                # Reference rows loaded by data migrations before their history began: their first version.
+                model.history.bulk_history_create([row])
+            version = versions.values_list("history_id", flat=True).first()
             entries[f"admin:{app}_{name}_simple_history"] = E("GET", f"{base}{pk}/history/{version or 0}/")
         for key, (_admin, action) in all_actions.items():
             if _admin is model_admin:
