@@ -27,6 +27,9 @@ if not DEBUG and (len(SECRET_KEY) < 50 or any(m in SECRET_KEY for m in _INSECURE
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."
     )
+# Key rotation (docs/OPERATIONS.md): the previous key(s) stay valid for verifying sessions, password-reset
+# links and signed values until they expire; new ones are signed with SECRET_KEY only.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
