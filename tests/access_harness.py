@@ -49,7 +49,7 @@ def admin_actions() -> dict[str, tuple]:
     """{``action:app.model.name``: (model admin, name)} for every action of every registered admin."""
     actions = {}
     for model, model_admin in admin.site._registry.items():
-        names = {name for _f, name, _d in (model_admin._get_base_actions())}
+        names = {name for _f, name, _d in (model_admin._get_base_actions())}  # type: ignore[attr-defined]
         for name in names:
             actions[f"action:{model._meta.label_lower}.{name}"] = (model_admin, name)
     return actions

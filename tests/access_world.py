@@ -135,11 +135,15 @@ def build() -> AccessWorld:
         "enterprise": a.enterprise.pk,
         "request": request.pk,
         "published_request": published.pk,
-        "request_attachment": RequestAttachment.objects.filter(request=request).first().pk,
+        "request_attachment": RequestAttachment.objects.filter(request=request)
+        .values_list("pk", flat=True)
+        .first(),
         "visit": visit.pk,
         "answer": answer.pk,
         "appeal": appeal.pk,
-        "appeal_attachment": AppealAttachment.objects.filter(appeal=appeal).first().pk,
+        "appeal_attachment": AppealAttachment.objects.filter(appeal=appeal)
+        .values_list("pk", flat=True)
+        .first(),
         "registration_change": change.pk,
         "self_examination": exam.pk,
         "session": session.pk,

@@ -67,7 +67,7 @@ class RedisServer:
     def queue(self, name: str | None = None) -> list[bytes]:
         from portal.celery import app
 
-        return redis.Redis.from_url(self.url).lrange(name or app.conf.task_default_queue, 0, -1)
+        return redis.Redis.from_url(self.url).lrange(name or app.conf.task_default_queue, 0, -1)  # type: ignore[return-value]
 
     def queue_length(self) -> int:
         return len(self.queue())
@@ -77,12 +77,12 @@ def point_celery_at(url: str) -> None:
     """Make this process's Celery app use ``url`` as broker and result backend (pools rebuilt)."""
     from portal.celery import app
 
-    app.conf.broker_url = url
-    app.conf.result_backend = url
-    app._local.__dict__.pop("backend", None)
+    app.conf.broker_url = url  # type: ignore[misc]
+    app.conf.result_backend = url  # type: ignore[misc]
+    app._local.__dict__.pop("backend", None)  # type: ignore[attr-defined]
     # Never close the pools: kombu keeps them in a registry by URL, shared with the test worker's thread.
-    app._pool = None
-    app.amqp._producer_pool = None
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
 
 def _pg_bin(name: str) -> str:

@@ -48,7 +48,9 @@ def domain_models():
 
 
 def test_every_domain_model_keeps_its_history():
-    missing = [m._meta.label for m in domain_models() if not hasattr(m._meta, "simple_history_manager_attribute")]
+    missing = [
+        m._meta.label for m in domain_models() if not hasattr(m._meta, "simple_history_manager_attribute")
+    ]
     assert missing == []
 
 
@@ -68,7 +70,9 @@ def test_an_officer_reads_the_history_of_their_district_and_nobody_else_does(cli
     from coordination.models import CoordinationRequest
 
     client.force_login(world.contact)
-    filed = client.post("/api/requests/", {"service_type": "consulting", "subject": "审计", "description": "详情"})
+    filed = client.post(
+        "/api/requests/", {"service_type": "consulting", "subject": "审计", "description": "详情"}
+    )
     request = CoordinationRequest.objects.get(pk=filed.json()["id"])
     url = reverse("admin:coordination_coordinationrequest_history", args=[request.pk])
     version = request.history.order_by("history_id").first()
@@ -96,8 +100,9 @@ def test_records_are_never_deleted(world, kind):
     obj = {
         "request": lambda: world.file_request(),
         "appeal": lambda: world.file_appeal(),
-        "credit_event": lambda: CreditEvent.objects.filter(enterprise=world.enterprise).first()
-        or pytest.skip("no credit event"),
+        "credit_event": lambda: (
+            CreditEvent.objects.filter(enterprise=world.enterprise).first() or pytest.skip("no credit event")
+        ),
         "enterprise": lambda: world.new_enterprise(),
     }[kind]()
     model = type(obj)
