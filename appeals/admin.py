@@ -10,6 +10,7 @@ the page's buttons or in bulk from the changelist. No add, no delete.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,13 +19,15 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from appeals import services
 from appeals.models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus
 from coordinators.models import DisqualificationGround
+from credit.models import CreditRating
+from credit.services import map_rating, regime_on
 from portal.admin.toolkit import (
     ReadOnlyInline,
     ScopedAdminMixin,
@@ -34,6 +37,7 @@ from portal.admin.toolkit import (
     is_confirmed,
 )
 from portal.exceptions import DomainError
+from portal.forms import DateInput
 from portal.models import User
 from portal.roles import Role
 
@@ -95,7 +99,7 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 class AppealEventInline(ReadOnlyInline, admin.TabularInline):
     model = AppealEvent
-    readonly_fields = ["at", "kind", "from_status", "to_status", "actor", "note"]
+    readonly_fields = ["at", "kind", "from_status", "to_status", "actor", "note_text"]
     fields = list(readonly_fields)
     verbose_name_plural = _("history")
 
@@ -149,10 +153,35 @@ class DecideForm(forms.Form):
 class DisqualifyForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=DisqualificationGround.choices)
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 6}))
-    decided_on = forms.DateField(label=_("Decision date"), initial=timezone.localdate)
+    decided_on = forms.DateField(label=_("Decision date"), initial=timezone.localdate, widget=DateInput())
     confirm = forms.BooleanField(
-        label=_("I confirm the disqualification: the coordinator's assignments end at once."), required=True
+        label=_("I confirm the disqualification: the coordinator leaves each of their pairs at once."),
+        required=True,
     )
+
+
+class CorrectCreditForm(forms.Form):
+    """The correcting credit event of an upheld credit appeal: a rating of the regime in force today,
+    proposed as the rating the appealed decision took away."""
+
+    to_rating = forms.ModelChoiceField(queryset=CreditRating.objects.none(), label=_("Corrected rating"))
+    effective_date = forms.DateField(label=_("Effective date"), widget=DateInput())
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The enterprise reads these reasons in the portal."),
+    )
+
+    def __init__(self, *args, appeal: Appeal, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        regime = regime_on(today)
+        cast(forms.ModelChoiceField, self.fields["to_rating"]).queryset = regime.ratings.order_by("-rank")
+        appealed = appeal.credit_event
+        if appealed is not None and not self.is_bound:
+            previous = map_rating(appealed.from_rating, regime) if appealed.from_rating else None
+            self.initial.setdefault("to_rating", previous.pk if previous else None)
+        self.initial.setdefault("effective_date", today)
 
 
 @admin.register(Appeal)
@@ -203,7 +232,16 @@ class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Triage"), {"fields": ["status", "filed_by", "filed_at", "deadline", "assigned_to"]}),
         (
             _("Decision"),
-            {"fields": ["outcome", "decision_reasons", "decided_by", "decided_at", "disqualification"]},
+            {
+                "fields": [
+                    "outcome",
+                    "decision_reasons",
+                    "decided_by",
+                    "decided_at",
+                    "disqualification",
+                    "correcting_event",
+                ]
+            },
         ),
     ]
     readonly_fields = [
@@ -226,6 +264,7 @@ class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "decided_by",
         "decided_at",
         "disqualification",
+        "correcting_event",
     ]
     change_form_template = "admin/appeals/appeal/change_form.html"
 
@@ -275,7 +314,7 @@ class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         text = timezone.localtime(obj.due_at).strftime("%Y-%m-%d")
         if obj.is_overdue:
             return format_html(
-                '<strong class="overdue" style="color: var(--error-fg, #ba2121)" data-testid="overdue">{} ⚠ {}</strong>',
+                '<strong class="overdue" data-testid="overdue">{} ⚠ {}</strong>',
                 text,
                 gettext("overdue"),
             )
@@ -295,6 +334,11 @@ class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 "<int:pk>/decide/",
                 self.admin_site.admin_view(self._single("decide_selected")),
                 name="appeals_appeal_decide",
+            ),
+            path(
+                "<int:pk>/correct-credit/",
+                self.admin_site.admin_view(self.correct_credit_view),
+                name="appeals_appeal_correct_credit",
             ),
             path(
                 "<int:pk>/disqualify/",
@@ -318,11 +362,66 @@ class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
         return view
 
+    def has_correct_credit_permission(self, request, obj=None):
+        return self.has_triage_permission(request) and request.user.has_perm("credit.add_creditevent")
+
+    def correct_credit_view(self, request, pk):
+        """Record the correcting credit event of an upheld credit appeal (one page, one service call)."""
+        appeal = self.get_queryset(request).select_related("credit_event__from_rating").filter(pk=pk).first()
+        if appeal is None or not self.has_correct_credit_permission(request):
+            self.message_user(
+                request, gettext("This appeal does not exist or you may not handle it."), messages.WARNING
+            )
+            return HttpResponseRedirect(reverse("admin:appeals_appeal_changelist"))
+        back = HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[pk]))
+        if not appeal.awaits_credit_correction:
+            self.message_user(
+                request,
+                gettext("This appeal awaits no credit correction."),
+                messages.WARNING,
+            )
+            return back
+        form = CorrectCreditForm(request.POST if request.method == "POST" else None, appeal=appeal)
+        if request.method == "POST" and form.is_valid():
+            try:
+                event = services.correct_credit_decision(
+                    appeal=appeal,
+                    to_rating=form.cleaned_data["to_rating"],
+                    effective_date=form.cleaned_data["effective_date"],
+                    reasons=form.cleaned_data["reasons"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Recorded: %(enterprise)s is now %(rating)s from %(date)s.")
+                    % {
+                        "enterprise": appeal.enterprise,
+                        "rating": event.to_rating,
+                        "date": event.effective_date,
+                    },
+                    messages.SUCCESS,
+                )
+                return back
+        return confirmation_page(
+            self,
+            request,
+            self.get_queryset(request).filter(pk=pk),
+            title=gettext("Record the correcting credit event"),
+            form=form,
+            submit_label=gettext("Record the correction"),
+            template="admin/appeals/appeal/correct_credit.html",
+            appeal=appeal,
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "can_triage": self.has_triage_permission(request),
             "can_disqualify": self.has_disqualify_permission(request),
+            "can_correct_credit": self.has_correct_credit_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -339,7 +438,8 @@ class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 appeal=appeal, officer=data["officer"], actor=request.user
             ),
             success=lambda n, data: (
-                gettext("Assigned %(n)d appeals to %(officer)s.") % {"n": n, "officer": data["officer"]}
+                ngettext("Assigned %(n)d appeal to %(officer)s.", "Assigned %(n)d appeals to %(officer)s.", n)
+                % {"n": n, "officer": data["officer"]}
             ),
             title=gettext("Assign appeals"),
             submit_label=gettext("Assign"),
@@ -356,7 +456,7 @@ class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 appeal=appeal, outcome=data["outcome"], reasons=data["reasons"], actor=request.user
             ),
             success=lambda n, data: (
-                gettext("%(n)d appeals: %(outcome)s.")
+                ngettext("%(n)d appeal: %(outcome)s.", "%(n)d appeals: %(outcome)s.", n)
                 % {"n": n, "outcome": AppealOutcome(data["outcome"]).label}
             ),
             title=gettext("Decide appeals"),
@@ -399,7 +499,9 @@ class AppealAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             else:
                 self.message_user(
                     request,
-                    gettext("%(coordinator)s is disqualified (%(ground)s); their assignments have ended.")
+                    gettext(
+                        "%(coordinator)s is disqualified (%(ground)s) and replaced in each of their pairs."
+                    )
                     % {"coordinator": decision.coordinator, "ground": decision.get_ground_display()},
                     messages.SUCCESS,
                 )
@@ -425,7 +527,7 @@ class AppealEventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["appeal", "actor"]
     show_full_result_count = False
     date_hierarchy = "at"
-    readonly_fields = ["appeal", "kind", "from_status", "to_status", "actor", "at", "note"]
+    readonly_fields = ["appeal", "kind", "from_status", "to_status", "actor", "at", "note_text"]
 
     def has_add_permission(self, request):
         return False

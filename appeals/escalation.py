@@ -14,13 +14,12 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, AppealEvent, AppealType
 from portal.escalation import escalate, management_after_working_days
 from portal.jobs import JobResult, run_in_batches
+from portal.messages import label, stored, text
 from portal.models import Escalation
-from portal.notifications import lazy_format
 from portal.workdays import working_days_between
 
 
@@ -39,18 +38,18 @@ def _escalate(appeal: Appeal, level: int) -> bool:
         appeal,
         level=level,
         local_customs=appeal.local_customs,
-        title=lazy_format(
-            _("Overdue appeal #%(pk)s (deadline %(due)s)"),
-            pk=appeal.pk,
-            due=timezone.localdate(appeal.due_at),
+        title=text(
+            "Overdue appeal #%(pk)s (deadline %(due)s)", pk=appeal.pk, due=timezone.localdate(appeal.due_at)
         ),
-        body=appeal.get_appeal_type_display(),
+        body=text("%(type)s", type=label("appeal_type", appeal.appeal_type)),
         url=reverse("admin:appeals_appeal_change", args=[appeal.pk]),
     )
     if escalation is None:
         return False
     AppealEvent.objects.create(
-        appeal=appeal, kind=AppealEvent.Kind.ESCALATED, note=escalation.get_level_display()
+        appeal=appeal,
+        kind=AppealEvent.Kind.ESCALATED,
+        note_message=stored(text("%(level)s", level=label("escalation_level", level))),
     )
     return True
 

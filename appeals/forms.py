@@ -15,6 +15,14 @@ from portal.forms import MultipleFileField
 TEXT_MAX_CHARS = int(tunable("TEXT_MAX_CHARS"))
 
 
+class CreditDecisionChoiceField(forms.ModelChoiceField):
+    """A credit decision as the enterprise knows it: its date, the change and why."""
+
+    def label_from_instance(self, obj):
+        before = obj.from_rating.name if obj.from_rating else "—"
+        return f"{obj.effective_date:%Y-%m-%d} · {before} → {obj.to_rating.name} · {obj.get_reason_display()}"
+
+
 class AppealForm(forms.Form):
     appeal_type = forms.ChoiceField(label=_("Appeal against"), choices=AppealType.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -27,7 +35,7 @@ class AppealForm(forms.Form):
         required=False,
         help_text=_("Number or date of the decision, if any."),
     )
-    credit_event = forms.ModelChoiceField(
+    credit_event = CreditDecisionChoiceField(
         label=_("Credit decision"), queryset=CreditEvent.objects.none(), required=False
     )
     abnormal_entry = forms.ModelChoiceField(
@@ -45,9 +53,11 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["credit_event"].queryset = CreditEvent.objects.filter(
-            enterprise=enterprise
-        ).select_related("to_rating")
+        self.fields["credit_event"].queryset = (
+            CreditEvent.objects.filter(enterprise=enterprise)
+            .select_related("from_rating", "to_rating")
+            .order_by("-effective_date", "-id")
+        )
         self.fields["abnormal_entry"].queryset = AbnormalListEntry.objects.filter(enterprise=enterprise)
         self.fields["coordinator"].queryset = conduct_coordinators(enterprise)
         for name, field in self.fields.items():

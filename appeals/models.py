@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.deadlines import CUSTOMS, Deadline
+from portal.messages import render, text
 from portal.models import DecisionRecord, never_deleted
 from portal.scoping import Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
@@ -141,6 +143,15 @@ class Appeal(DecisionRecord):
         related_name="+",
         verbose_name=_("disqualification decision"),
     )
+    # The credit event recorded from this appeal once it was upheld (``appeals.services.correct_credit_decision``).
+    correcting_event = models.OneToOneField(
+        "credit.CreditEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("correcting credit event"),
+    )
 
     history = HistoricalRecords()
     objects = AppealQuerySet.as_manager()
@@ -205,6 +216,41 @@ class Appeal(DecisionRecord):
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
 
+    @property
+    def awaits_credit_correction(self) -> bool:
+        """An upheld (or partly upheld) appeal against a credit decision whose correction is not recorded."""
+        return (
+            self.appeal_type == AppealType.CREDIT_DECISION
+            and self.status == AppealStatus.DECIDED
+            and self.outcome in (AppealOutcome.UPHELD, AppealOutcome.PARTLY_UPHELD)
+            and self.correcting_event_id is None
+        )
+
+    @property
+    def decision_deadline(self) -> Deadline | None:
+        """Customs owes the decision by ``due_at`` (working days by type); None once decided."""
+        if not self.is_open:
+            return None
+        return Deadline(
+            key=f"appeal:{self.pk}",
+            title=text(
+                "Decision on appeal #%(number)s “%(subject)s”", number=self.pk, subject=self.subject[:60]
+            ),
+            due=self.due_at,
+            owner=CUSTOMS,
+            soon_days=3,
+        )
+
+    @property
+    def deadline_state(self) -> str:
+        deadline = self.decision_deadline
+        return deadline.state() if deadline else ""
+
+    @property
+    def deadline_label(self) -> str:
+        deadline = self.decision_deadline
+        return deadline.state_label() if deadline else ""
+
 
 class AppealAttachment(PrivateFile):
     """A file of an appeal (portal.uploads): checked by content, private, served by a checked view."""
@@ -240,6 +286,7 @@ class AppealEvent(models.Model):
         DECIDED = "decided", _("Decided")
         ESCALATED = "escalated", _("Escalated (overdue)")
         DISQUALIFICATION = "disqualification", _("Coordinator disqualified")
+        CREDIT_CORRECTION = "credit_correction", _("Credit rating corrected")
 
     appeal = models.ForeignKey(
         Appeal, on_delete=models.PROTECT, related_name="events", verbose_name=_("appeal")
@@ -258,6 +305,9 @@ class AppealEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # What the system writes (the outcome, the ground), in the reader's language; ``note`` holds the
+    # reasons as their author wrote them.
+    note_message = models.JSONField(_("system note"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -272,3 +322,10 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.appeal_id} {self.get_kind_display()}"
+
+    @property
+    def note_text(self) -> str:
+        if self.note_message:
+            prefix = render(self.note_message)
+            return f"{prefix}: {self.note}" if self.note else prefix
+        return self.note

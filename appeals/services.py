@@ -25,13 +25,16 @@ from coordination.models import ServiceType
 from coordination.services import mark_converted_to_appeal
 from coordinators.models import Coordinator, PairAssignment
 from coordinators.services import disqualify
+from credit.models import CreditEventReason
+from credit.services import record_credit_event
 from enterprises.models import Enterprise, Membership
 from enterprises.selectors import members
 from portal import uploads
 from portal.conf import appeal_deadline_working_days
 from portal.escalation import management_department_staff
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
-from portal.notifications import lazy_format, notify
+from portal.messages import label, name_of, stored, text
+from portal.notifications import notify
 from portal.roles import Role
 from portal.scoping import can_see
 from portal.workdays import deadline
@@ -171,10 +174,8 @@ def file_appeal(
     notify(
         triage_recipients(appeal),
         verb="appeal_filed",
-        title=lazy_format(
-            gettext_lazy("New appeal #%(pk)s: %(subject)s"), pk=appeal.pk, subject=appeal.subject
-        ),
-        body=appeal.get_appeal_type_display(),
+        title=text("New appeal #%(pk)s: %(subject)s", pk=appeal.pk, subject=appeal.subject),
+        body=text("%(type)s", type=label("appeal_type", appeal.appeal_type)),
         url=_officer_url(appeal),
     )
     return appeal
@@ -191,7 +192,7 @@ def _locked(appeal: Appeal) -> Appeal:
     )
 
 
-def _transition(appeal: Appeal, action: str, *, actor, note: str = "") -> Appeal:
+def _transition(appeal: Appeal, action: str, *, actor, note: str = "", note_message=None) -> Appeal:
     to_status = TRANSITIONS.get((appeal.status, action))
     if to_status is None:
         raise ConflictError(
@@ -209,6 +210,7 @@ def _transition(appeal: Appeal, action: str, *, actor, note: str = "") -> Appeal
         to_status=to_status,
         actor=actor,
         note=note,
+        note_message=stored(note_message) if note_message is not None else None,
     )
     return appeal
 
@@ -232,9 +234,7 @@ def assign_appeal(*, appeal: Appeal, officer, actor) -> Appeal:
     notify(
         [officer],
         verb="appeal_assigned",
-        title=lazy_format(
-            gettext_lazy("Appeal #%(pk)s assigned to you: %(subject)s"), pk=appeal.pk, subject=appeal.subject
-        ),
+        title=text("Appeal #%(pk)s assigned to you: %(subject)s", pk=appeal.pk, subject=appeal.subject),
         url=_officer_url(appeal),
     )
     return appeal
@@ -258,25 +258,25 @@ def decide_appeal(*, appeal: Appeal, outcome: str, reasons: str, actor) -> Appea
         notify(
             [u for u in management_department_staff(appeal.district_id) if u.pk != actor.pk],
             verb="appeal_forwarded",
-            title=lazy_format(
-                gettext_lazy("Appeal #%(pk)s forwarded to the Management Department"), pk=appeal.pk
-            ),
+            title=text("Appeal #%(pk)s forwarded to the Management Department", pk=appeal.pk),
             body=reasons.strip(),
             url=_officer_url(appeal),
         )
-        title = lazy_format(
-            gettext_lazy("Your appeal #%(pk)s was forwarded to the Management Department"), pk=appeal.pk
-        )
+        title = text("Your appeal #%(pk)s was forwarded to the Management Department", pk=appeal.pk)
     else:
         appeal.outcome, appeal.decision_reasons = outcome, reasons.strip()
         appeal.decided_by, appeal.decided_at = actor, timezone.now()
         appeal = _transition(
-            appeal, "decide", actor=actor, note=f"{AppealOutcome(outcome).label}: {reasons.strip()}"
+            appeal,
+            "decide",
+            actor=actor,
+            note=reasons.strip(),
+            note_message=text("%(outcome)s", outcome=label("appeal_outcome", outcome)),
         )
-        title = lazy_format(
-            gettext_lazy("Decision on your appeal #%(pk)s: %(outcome)s"),
+        title = text(
+            "Decision on your appeal #%(pk)s: %(outcome)s",
             pk=appeal.pk,
-            outcome=AppealOutcome(outcome).label,
+            outcome=label("appeal_outcome", outcome),
         )
     notify(
         _enterprise_users(appeal),
@@ -315,9 +315,83 @@ def disqualify_from_appeal(
         appeal=appeal,
         kind=AppealEvent.Kind.DISQUALIFICATION,
         actor=actor,
-        note=f"{decision.get_ground_display()}: {evidence.strip()}",
+        note=evidence.strip(),
+        note_message=stored(text("%(ground)s", ground=label("disqualification_ground", ground))),
     )
     return decision
+
+
+@transaction.atomic
+def correct_credit_decision(
+    *,
+    appeal: Appeal,
+    to_rating,
+    effective_date: datetime.date,
+    reasons: str,
+    actor,
+):
+    """Record the credit event that corrects the decision an upheld credit appeal found wrong.
+
+    DOMAIN notes: only an appeal against a credit decision that was upheld or partly upheld leads to a
+    correction, once (idempotent by the appeal); the officer must be one who may triage the appeal *and*
+    record credit events. The correction goes through ``credit.services.record_credit_event`` like every
+    rating change (regime, date order, abnormal-list bar), except that the bars the corrected decision
+    itself started (gift rule, re-apply) do not stand in its way. The enterprise is told.
+    """
+    appeal = _locked(appeal)
+    _require_triage(actor, appeal)
+    if not actor.has_perm("credit.add_creditevent"):
+        raise PermissionDeniedError(_("You may not record credit events."))
+    if appeal.correcting_event_id:
+        raise ConflictError(_("The correcting credit event of this appeal is already recorded."))
+    if not appeal.awaits_credit_correction:
+        raise AppealError(
+            _("Only an upheld or partly upheld appeal against a credit decision leads to a correction.")
+        )
+    if not reasons.strip():
+        raise AppealError(_("State the reasons for the correction: the enterprise will read them."))
+    event = record_credit_event(
+        enterprise=appeal.enterprise,
+        to_rating=to_rating,
+        effective_date=effective_date,
+        reason=CreditEventReason.APPEAL_CORRECTION,
+        reason_text=reasons.strip(),
+        reason_message=text("Appeal #%(pk)s upheld", pk=appeal.pk),
+        evidence=appeal.decision_reasons,
+        actor=actor,
+        source_key=f"appeal:{appeal.pk}",
+        corrects=appeal.credit_event,
+    )
+    appeal.correcting_event = event
+    appeal._history_user = actor  # type: ignore[attr-defined]
+    appeal.save(update_fields=["correcting_event"])
+    AppealEvent.objects.create(
+        appeal=appeal,
+        kind=AppealEvent.Kind.CREDIT_CORRECTION,
+        actor=actor,
+        note=reasons.strip(),
+        note_message=stored(
+            text(
+                "Rating corrected to %(rating)s from %(date)s",
+                rating=name_of(event.to_rating),
+                date=event.effective_date,
+            )
+        ),
+    )
+    notify(
+        _enterprise_users(appeal),
+        verb="appeal_credit_corrected",
+        title=text(
+            "Your credit rating was corrected after appeal #%(pk)s: %(rating)s from %(date)s",
+            pk=appeal.pk,
+            rating=name_of(event.to_rating),
+            date=event.effective_date,
+        ),
+        body=reasons.strip(),
+        url=_portal_url(appeal),
+        enterprise_id=appeal.enterprise_id,
+    )
+    return event
 
 
 def is_triage_staff(user) -> bool:
@@ -355,10 +429,10 @@ def appeal_from_request(*, request, actor, appeal_type: str, note: str = "") -> 
         source_request_id=request.pk,
     )
     AppealEvent.objects.filter(appeal=appeal, kind=AppealEvent.Kind.FILED).update(
-        note=lazy_format(
-            gettext_lazy("From coordination request #%(pk)s, converted by %(actor)s."),
-            pk=request.pk,
-            actor=actor,
+        note_message=stored(
+            text(
+                "From coordination request #%(pk)s, converted by %(actor)s.", pk=request.pk, actor=str(actor)
+            )
         )
     )
     mark_converted_to_appeal(request=request, actor=actor, appeal_id=appeal.pk, note=note)

@@ -90,7 +90,11 @@ def appeal_file(request: AuthenticatedHttpRequest) -> HttpResponse:
 def appeal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appeal = get_object_or_404(
         Appeal.objects.visible_to(request.user).select_related(
-            "enterprise", "coordinator__user", "filed_by", "credit_event__to_rating"
+            "enterprise",
+            "coordinator__user",
+            "filed_by",
+            "credit_event__to_rating",
+            "correcting_event__to_rating",
         ),
         pk=pk,
     )

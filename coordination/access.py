@@ -15,12 +15,14 @@ office or department.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from coordination.models import RequestHandler
 from enterprises.scoping import is_contact_person, is_member
 from portal.exceptions import PermissionDeniedError
 from portal.roles import Role
-from portal.scoping import can_see, scope_of
+from portal.scoping import OFFICER_ROLES, can_see, scope_of
 
 ENTERPRISE = "enterprise"  # any active member of the request's enterprise
 CONTACT_PERSON = "contact_person"  # the enterprise's designated contact person only
@@ -29,6 +31,19 @@ RECEIVING = "receiving"  # staff of the office or department a transfer is pendi
 SYSTEM = (
     "system"  # called by another service (appeals): customs handling it, a manager, or the contact person
 )
+
+
+def contact_person_of(enterprise_id: int):
+    """The enterprise's contact person (a user), or None."""
+    return (
+        get_user_model()
+        .objects.filter(
+            enterpriseuserobjectpermission__content_object_id=enterprise_id,
+            enterpriseuserobjectpermission__permission__codename="represent_enterprise",
+            is_active=True,
+        )
+        .first()
+    )
 
 
 def is_recused(user, enterprise_id: int) -> bool:
@@ -46,9 +61,24 @@ def is_receiving(user, request) -> bool:
     return bool(request.pending_department_id and user.department_id == request.pending_department_id)
 
 
+def is_active_handler(user, request) -> bool:
+    return RequestHandler.objects.filter(
+        request_id=request.pk, coordinator__user_id=user.pk, ended_at__isnull=True
+    ).exists()
+
+
 def can_handle(user, request) -> bool:
-    """Customs staff who may act on the request: administrators; coordinators who see it; officers and
-    managers of the responsible office or department."""
+    """Customs staff who may act on the request — exactly one office at a time (DOMAIN note):
+
+    - administrators;
+    - while a department is responsible (an accepted transfer to a department): its officers and
+      managers only;
+    - otherwise the responsible office: its coordinators who see the request, its officers and
+      managers, and the coordinators actively handling it (the enterprise's pair, a substitute).
+
+    After a transfer to another office is accepted, the first office's coordinators no longer handle the
+    request (their handler rows end), so they may read it but not act on it.
+    """
     if not user.is_authenticated or not user.is_customs_staff:
         return False
     roles = user.roles
@@ -56,13 +86,18 @@ def can_handle(user, request) -> bool:
         return True
     if is_recused(user, request.enterprise_id):
         return False
-    if Role.COORDINATOR in roles and can_see(user, request):
+    if request.responsible_department_id:
+        return bool(roles & OFFICER_ROLES) and user.department_id == request.responsible_department_id
+    of_responsible_office = (
+        bool(user.local_customs_id) and user.local_customs_id == request.responsible_office_id
+    )
+    if (
+        Role.COORDINATOR in roles
+        and can_see(user, request)
+        and (of_responsible_office or is_active_handler(user, request))
+    ):
         return True
-    if roles & {Role.CUSTOMS_OFFICER, Role.MANAGER}:
-        if request.responsible_department_id:
-            return user.department_id == request.responsible_department_id
-        return bool(user.local_customs_id and user.local_customs_id == request.responsible_office_id)
-    return False
+    return bool(roles & OFFICER_ROLES) and of_responsible_office
 
 
 def can(user, request, side: str) -> bool:

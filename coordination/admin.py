@@ -43,13 +43,13 @@ class ReadOnlyTabular(admin.TabularInline):
 
 class TransitionInline(ReadOnlyTabular):
     model = RequestTransition
-    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "note_text"]
     fields = list(readonly_fields)
 
 
 class MessageInline(ReadOnlyTabular):
     model = RequestMessage
-    readonly_fields = ["created_at", "author", "from_customs", "kind", "is_internal", "body"]
+    readonly_fields = ["created_at", "author", "from_customs", "kind", "is_internal", "text"]
     fields = list(readonly_fields)
 
 

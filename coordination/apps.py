@@ -7,8 +7,18 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination requests")
 
     def ready(self) -> None:
-        from coordination import selectors
-        from portal.registry import Panel, enterprise_panels
+        from coordination import deadlines as request_deadlines
+        from coordination import selectors, services
+        from coordination.models import RequestStatus, ServiceType
+        from coordinators.services import PAIR_CHANGED
+        from portal import deadlines
+        from portal.messages import register_labels
+        from portal.registry import Panel, enterprise_panels, hooks
+
+        register_labels("request_status", RequestStatus)
+        hooks.register(PAIR_CHANGED, services.on_pair_changed)
+        deadlines.register(request_deadlines.provide)
+        register_labels("service_type", ServiceType)
 
         enterprise_panels.register(
             Panel(

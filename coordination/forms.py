@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import RequestStatus, ServiceType, Urgency
+from coordination.models import RequestStatus, ServiceType, Urgency, VisitAction, VisitSignature
 from coordinators.models import Coordinator
 from portal.conf import tunable
-from portal.forms import BootstrapMixin, MultipleFileField, files_help
+from portal.forms import BootstrapMixin, DateInput, DateTimeInput, MultipleFileField, files_help
 from portal.models import Department, LocalCustoms
 
 TEXT_MAX_CHARS = int(tunable("TEXT_MAX_CHARS"))
@@ -81,11 +81,18 @@ class ConfirmForm(BootstrapMixin, forms.Form):
         self._style()
 
 
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An office or department named with its district: department names repeat from district to district."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.district.name} · {obj.name}"
+
+
 class TransferForm(BootstrapMixin, forms.Form):
-    to_office = forms.ModelChoiceField(
+    to_office = OrganisationChoiceField(
         label=_("To local customs office"), queryset=LocalCustoms.objects.none(), required=False
     )
-    to_department = forms.ModelChoiceField(
+    to_department = OrganisationChoiceField(
         label=_("Or to department"), queryset=Department.objects.none(), required=False
     )
     note = forms.CharField(
@@ -96,12 +103,15 @@ class TransferForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, request_obj=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_office"].queryset = LocalCustoms.objects.select_related("district").order_by(
-            "district__code", "code"
-        )
-        self.fields["to_department"].queryset = Department.objects.select_related("district").order_by(
-            "district__code", "name_zh"
-        )
+        offices = LocalCustoms.objects.select_related("district").order_by("district__code", "code")
+        # A department of the request's own district (the Management Department supervises, it does not
+        # take requests); another district is reached through its local customs office.
+        departments = Department.objects.select_related("district").filter(is_management_department=False)
+        if request_obj is not None:
+            offices = offices.exclude(pk=request_obj.responsible_office_id)
+            departments = departments.filter(district_id=request_obj.district_id)
+        self.fields["to_office"].queryset = offices
+        self.fields["to_department"].queryset = departments.order_by("name_zh")
         self._style()
 
     def clean(self):
@@ -116,7 +126,7 @@ class SiteVisitForm(BootstrapMixin, forms.Form):
     coordinator_b = forms.ModelChoiceField(label=_("Second coordinator"), queryset=Coordinator.objects.none())
     scheduled_for = forms.DateTimeField(
         label=_("Date and time"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
     place = forms.CharField(label=_("Place"), max_length=300)
     purpose = forms.CharField(
@@ -136,12 +146,47 @@ class SiteVisitForm(BootstrapMixin, forms.Form):
 
 
 class VisitRecordForm(BootstrapMixin, forms.Form):
-    record = forms.CharField(
-        label=_("Visit record"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    attendees = forms.CharField(
+        label=_("Attendees"),
+        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who took part, one per line."),
     )
+    findings = forms.CharField(
+        label=_("Findings"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = MultipleFileField(label=_("Files"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._style()
+
+
+class VisitActionForm(BootstrapMixin, forms.Form):
+    description = forms.CharField(label=_("Follow-up action"), max_length=300, required=False)
+    owner = forms.ChoiceField(
+        label=_("Owner"), choices=[("", "—"), *VisitAction.Owner.choices], required=False
+    )
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+VisitActionFormSet = forms.formset_factory(VisitActionForm, extra=3, max_num=20)
+
+
+class VisitSignForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=VisitSignature.Decision.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if decisions:
+            self.fields["decision"].choices = [
+                c for c in VisitSignature.Decision.choices if c[0] in decisions
+            ]
         self._style()
 
 
@@ -172,12 +217,8 @@ class RequestFilterForm(BootstrapMixin, forms.Form):
     service_type = forms.ChoiceField(
         label=_("Service"), required=False, choices=[("", _("All")), *ServiceType.choices]
     )
-    filed_from = forms.DateField(
-        label=_("Filed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    filed_to = forms.DateField(
-        label=_("Filed to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    filed_from = forms.DateField(label=_("Filed from"), required=False, widget=DateInput())
+    filed_to = forms.DateField(label=_("Filed to"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

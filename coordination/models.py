@@ -30,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import EnterpriseOwned
+from portal.conf import tunable
+from portal.messages import render
 from portal.models import DecisionRecord, never_deleted
 from portal.scoping import OFFICER_ROLES, Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
@@ -211,6 +213,8 @@ class CoordinationRequest(EnterpriseOwned):
     first_response_due = models.DateTimeField(_("first response due"))
     resolution_due = models.DateTimeField(_("resolution due"))
     first_responded_at = models.DateTimeField(_("first responded at"), null=True, blank=True)
+    # The deadline of the clock that matters now (``compute_next_due``): what the workspace sorts by.
+    next_due = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(_("working days paused"), default=0)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -278,9 +282,9 @@ class CoordinationRequest(EnterpriseOwned):
             models.Index(
                 fields=["enterprise", "service_type", "-filed_at", "-id"], name="req_ent_type_filed"
             ),
-            # Workspace queue: open requests by due time.
+            # Workspace queue: open requests by the next deadline of whichever clock runs.
             models.Index(
-                fields=["enterprise", "resolution_due", "id"],
+                fields=["enterprise", "next_due", "id"],
                 condition=Q(
                     status__in=["submitted", "accepted", "in_progress", "awaiting_enterprise", "transferred"]
                 ),
@@ -340,14 +344,32 @@ class CoordinationRequest(EnterpriseOwned):
             self.first_responded_at is None and now > self.first_response_due
         ) or now > self.resolution_due
 
-    @property
-    def next_due(self) -> datetime.datetime | None:
-        """The deadline that matters now: first response until someone answered, then resolution."""
+    def compute_next_due(self) -> datetime.datetime | None:
+        """The deadline that matters now: the first response until customs wrote to the enterprise, then
+        the resolution; none once the request is closed. Kept in ``next_due`` by the services (the
+        workspace sorts on it, the soonest first)."""
         if not self.is_open:
             return None
         if self.first_responded_at is None:
             return self.first_response_due
         return self.resolution_due
+
+    @property
+    def reopen_until(self) -> datetime.datetime | None:
+        """Until when the contact person may reopen a resolved request (REOPEN_WINDOW_DAYS after its
+        resolution), or None when it cannot be reopened."""
+        if self.status not in (RequestStatus.RESOLVED, RequestStatus.CLOSED) or self.resolved_at is None:
+            return None
+        return self.resolved_at + datetime.timedelta(days=int(tunable("REOPEN_WINDOW_DAYS")))
+
+    @property
+    def running_clock(self) -> str:
+        """Which clock runs now: "first_response", "resolution", "paused" (awaiting the enterprise) or ""."""
+        if not self.is_open:
+            return ""
+        if not self.clock_running:
+            return "paused"
+        return "first_response" if self.first_responded_at is None else "resolution"
 
     @property
     def time_left(self) -> datetime.timedelta | None:
@@ -365,7 +387,10 @@ class CustomsOnlyRows:
 
 class RequestHandler(models.Model):
     """A coordinator responsible for a request: the enterprise's pair when filed, or whoever accepted it
-    or took it over (a substitute, the receiving office after a transfer). Append-only."""
+    or took it over (a substitute, the receiving office after a transfer). A coordinator who withdraws,
+    is disqualified, loses the qualification or whose office hands the request over stops handling it:
+    the row is ended (``ended_at``, ``end_reason``), never deleted, so the history of who was responsible
+    when stays. Only active handlers are shown, notified, and counted on the dashboard."""
 
     scope_rule = ScopeRule(via="request")
 
@@ -383,8 +408,19 @@ class RequestHandler(models.Model):
         related_name="request_handlings",
         verbose_name=_("coordinator"),
     )
+
+    class EndReason(models.TextChoices):
+        RECUSAL = "recusal", _("Withdrew (recusal)")
+        DISQUALIFICATION = "disqualification", _("Disqualified")
+        QUALIFICATION_LAPSED = "qualification_lapsed", _("Qualification lapsed")
+        TRANSFERRED = "transferred", _("The request was transferred to another office")
+        REPLACED = "replaced", _("Replaced in the pair")
+        ROTATION = "rotation", _("Rotated out (longest service reached)")
+
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=30, choices=EndReason.choices, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -397,7 +433,12 @@ class RequestHandler(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "coordinator"], name="one_handler_row_per_coordinator")
         ]
-        indexes = [models.Index(fields=["coordinator", "request"], name="handler_coordinator")]
+        indexes = [
+            models.Index(fields=["coordinator", "request"], name="handler_coordinator"),
+            models.Index(
+                fields=["coordinator", "request"], condition=Q(ended_at__isnull=True), name="handler_active"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.coordinator} → #{self.request_id}"
@@ -424,6 +465,8 @@ class RequestTransition(CustomsOnlyRows, models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # What the system adds to the note (e.g. "Transferred to …"), rendered in the reader's language.
+    note_message = models.JSONField(_("system note"), null=True, blank=True, editable=False)
     is_internal = models.BooleanField(_("customs only"), default=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -439,6 +482,10 @@ class RequestTransition(CustomsOnlyRows, models.Model):
     def __str__(self) -> str:
         return f"#{self.request_id} {self.from_status or '—'} → {self.to_status}"
 
+    @property
+    def note_text(self) -> str:
+        return render(self.note_message) if self.note_message else self.note
+
 
 class RequestMessage(CustomsOnlyRows, models.Model):
     scope_rule = ScopeRule(via="request")
@@ -447,6 +494,7 @@ class RequestMessage(CustomsOnlyRows, models.Model):
         MESSAGE = "message", _("Message")
         INFORMATION_REQUEST = "information_request", _("Request for information")
         RESOLUTION = "resolution", _("Resolution")
+        DEPARTMENT_ANSWER = "department_answer", _("Answer of a department")
 
     request = models.ForeignKey(
         CoordinationRequest, on_delete=models.PROTECT, related_name="messages", verbose_name=_("request")
@@ -457,6 +505,9 @@ class RequestMessage(CustomsOnlyRows, models.Model):
     from_customs = models.BooleanField(_("from customs"), default=False)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.MESSAGE)
     body = models.TextField(_("message"))
+    # A line the system writes (a visit scheduled, a site visit asked for): rendered in the reader's
+    # language (portal.messages); ``body`` then holds its text at the time, for search.
+    system_message = models.JSONField(_("system message"), null=True, blank=True, editable=False)
     is_internal = models.BooleanField(
         _("internal note"),
         default=False,
@@ -481,6 +532,10 @@ class RequestMessage(CustomsOnlyRows, models.Model):
 
     def __str__(self) -> str:
         return f"#{self.request_id} {self.author}: {self.body[:40]}"
+
+    @property
+    def text(self) -> str:
+        return render(self.system_message) if self.system_message else self.body
 
 
 class RequestAttachment(CustomsOnlyRows, PrivateFile):
@@ -634,16 +689,6 @@ class SiteVisit(EnterpriseOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheduled by")
     )
     scheduled_at = models.DateTimeField(_("scheduled at"), default=timezone.now)
-    record = models.TextField(_("visit record"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -656,7 +701,6 @@ class SiteVisit(EnterpriseOwned):
                 condition=Q(coordinator_a__lt=models.F("coordinator_b")),
                 name="visit_by_two_distinct_coordinators",
             ),
-            models.CheckConstraint(condition=~Q(status="done") | ~Q(record=""), name="done_visit_has_record"),
         ]
         indexes = [
             models.Index(fields=["enterprise", "-scheduled_for"], name="visit_enterprise"),
@@ -666,6 +710,151 @@ class SiteVisit(EnterpriseOwned):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.scheduled_for:%Y-%m-%d}"
+
+
+class SiteVisitRecord(models.Model):
+    """What happened on a site visit, written on or after the visit's date by one of its coordinators
+    and co-signed (docs/DOMAIN.md, "Site visits"): both coordinators confirm it, then the enterprise's
+    contact person acknowledges it or disputes it with a comment. The record is fixed once written;
+    signatures are rows of their own, timestamped, never edited."""
+
+    visit = models.OneToOneField(
+        SiteVisit, on_delete=models.PROTECT, related_name="record", verbose_name=_("visit")
+    )
+    attendees = models.TextField(_("attendees"), help_text=_("Who took part, one per line."))
+    findings = models.TextField(_("findings"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    scope_rule = ScopeRule(via="visit")
+    objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("site visit record")
+        verbose_name_plural = _("site visit records")
+
+    def __str__(self) -> str:
+        return f"{self.visit}"
+
+    def signature_of(self, user) -> VisitSignature | None:
+        return next((s for s in self.signatures.all() if s.signer_id == user.pk), None)
+
+    @property
+    def coordinator_user_ids(self) -> set[int]:
+        return {self.visit.coordinator_a.user_id, self.visit.coordinator_b.user_id}
+
+    @property
+    def confirmed_by_both(self) -> bool:
+        signed = {
+            s.signer_id for s in self.signatures.all() if s.decision == VisitSignature.Decision.CONFIRMED
+        }
+        return self.coordinator_user_ids <= signed
+
+    @property
+    def enterprise_signature(self) -> VisitSignature | None:
+        return next(
+            (s for s in self.signatures.all() if s.decision != VisitSignature.Decision.CONFIRMED), None
+        )
+
+    @property
+    def state(self) -> str:
+        """ "coordinators" (a coordinator has not confirmed), "enterprise" (awaiting the contact person),
+        "acknowledged" or "disputed"."""
+        if not self.confirmed_by_both:
+            return "coordinators"
+        signature = self.enterprise_signature
+        return "enterprise" if signature is None else signature.decision
+
+
+class VisitAction(models.Model):
+    """A follow-up action agreed on a visit: what, who, by when."""
+
+    class Owner(models.TextChoices):
+        ENTERPRISE = "enterprise", _("The enterprise")
+        CUSTOMS = "customs", _("Customs")
+
+    record = models.ForeignKey(
+        SiteVisitRecord, on_delete=models.PROTECT, related_name="actions", verbose_name=_("record")
+    )
+    description = models.CharField(_("action"), max_length=300)
+    owner = models.CharField(_("owner"), max_length=20, choices=Owner.choices)
+    due_on = models.DateField(_("due on"))
+
+    scope_rule = ScopeRule(via="record")
+    objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class VisitSignature(models.Model):
+    """One signature of a visit record: a coordinator's confirmation, or the contact person's
+    acknowledgement or dispute (with a comment). Immutable."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed (coordinator)")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged (enterprise)")
+        DISPUTED = "disputed", _("Disputed (enterprise)")
+
+    record = models.ForeignKey(
+        SiteVisitRecord, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("record")
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    scope_rule = ScopeRule(via="record")
+    objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("visit record signature")
+        verbose_name_plural = _("visit record signatures")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "signer"], name="one_signature_per_signer"),
+            models.CheckConstraint(
+                condition=~Q(decision="disputed") | ~Q(comment=""), name="dispute_has_a_comment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer} {self.decision}"
+
+
+class VisitAttachment(PrivateFile):
+    """A file of a visit record (portal.uploads)."""
+
+    UPLOAD_PREFIX = "visits"
+
+    record = models.ForeignKey(
+        SiteVisitRecord, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("record")
+    )
+
+    scope_rule = ScopeRule(via="record")
+    objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("visit attachment")
+        verbose_name_plural = _("visit attachments")
+        ordering = ["uploaded_at", "id"]
 
 
 class PublishedAnswer(models.Model):

@@ -74,6 +74,8 @@ def notify_status_change(request: CoordinationRequest, *, actor, title, body="")
         title=title,
         body=body,
         url=request_url(request),
+        group=f"request:{request.pk}",
+        enterprise_id=request.enterprise_id,
     )
 
 
@@ -87,4 +89,7 @@ def notify_message(request: CoordinationRequest, *, actor, internal: bool, title
         title=title,
         body=body,
         url=request_url(request),
+        # Internal notes never share an unread notification with what the enterprise may read.
+        group=f"request:{request.pk}{':internal' if internal else ''}",
+        enterprise_id=request.enterprise_id,
     )

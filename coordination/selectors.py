@@ -109,7 +109,7 @@ def open_requests_of(user, enterprise) -> list[CoordinationRequest]:
         requests_for(user)
         .filter(enterprise=enterprise)
         .open()
-        .order_by("resolution_due", "id")[:OPEN_REQUESTS_SHOWN]
+        .order_by("next_due", "id")[:OPEN_REQUESTS_SHOWN]
     )
 
 
@@ -144,7 +144,9 @@ def enterprise_request_list(
     return keyset_page(qs, field_name="filed_at", descending=True, cursor=cursor)
 
 
-WORKSPACE_SORTS = {"due": ("resolution_due", False), "filed": ("filed_at", True)}
+# "due": the next deadline of whichever clock runs, the soonest first (an overdue first response before
+# a resolution due next week).
+WORKSPACE_SORTS = {"due": ("next_due", False), "filed": ("filed_at", True)}
 
 
 def workspace_queue(
@@ -207,7 +209,7 @@ def request_file(user, request: CoordinationRequest) -> RequestFile:
         transitions=list(RequestTransition.objects.filter(request=request).select_related("actor")),
         attachments=list(files.filter(message__isnull=True)),
         handlers=list(
-            RequestHandler.objects.filter(request=request).select_related(
+            RequestHandler.objects.filter(request=request, ended_at__isnull=True).select_related(
                 "coordinator__user", "coordinator__local_customs"
             )
         ),
@@ -266,7 +268,9 @@ def overdue_counts_by_coordinator(
     if local_customs_id is not None:
         qs = qs.filter(local_customs_id=local_customs_id)
     p = "request_handlings__request__"
-    scope = Q()
+    # Only the coordinators who handle (or handled to the end) a request answer for it: a coordinator who
+    # withdrew, was replaced or whose office handed the request over is not credited with it.
+    scope = Q(request_handlings__ended_at__isnull=True)
     if filed_from is not None:
         scope &= Q(**{f"{p}filed_at__date__gte": filed_from})
     if filed_to is not None:
@@ -288,3 +292,28 @@ def overdue_counts_by_coordinator(
         overdue_open=Count("request_handlings", filter=scope & open_late),
         overdue_total=Count("request_handlings", filter=scope & (first_late | resolution_late)),
     )
+
+
+HANDOVER_SHOWN = 20
+
+
+def open_work_of(coordinator, enterprise) -> dict:
+    """What a coordinator hands over at ``enterprise`` (the rotation's preview): the open requests they
+    handle and the site visits they are scheduled for, at most ``HANDOVER_SHOWN`` of each, with counts."""
+    requests = CoordinationRequest.objects.filter(
+        enterprise=enterprise,
+        status__in=OPEN_STATUSES,
+        handlers__coordinator=coordinator,
+        handlers__ended_at__isnull=True,
+    ).order_by("next_due", "id")
+    visits = (
+        SiteVisit.objects.filter(enterprise=enterprise, status=SiteVisit.Status.SCHEDULED)
+        .filter(Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator))
+        .order_by("scheduled_for", "id")
+    )
+    return {
+        "requests": list(requests[:HANDOVER_SHOWN]),
+        "request_count": requests.count(),
+        "visits": list(visits[:HANDOVER_SHOWN]),
+        "visit_count": visits.count(),
+    }

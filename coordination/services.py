@@ -6,15 +6,18 @@ these functions; statuses change only through ``states.transition``.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from coordination import access, knowledge, sla
 from coordination.models import (
+    OPEN_STATUSES,
     CoordinationRequest,
     PublishedAnswer,
     RequestAttachment,
@@ -25,7 +28,11 @@ from coordination.models import (
     RequestTransition,
     ServiceType,
     SiteVisit,
+    SiteVisitRecord,
     Urgency,
+    VisitAction,
+    VisitAttachment,
+    VisitSignature,
 )
 from coordination.notifications import notify_message
 from coordination.states import transition
@@ -33,8 +40,12 @@ from coordinators.models import Coordinator, PairAssignment
 from portal import uploads
 from portal.conf import tunable
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.messages import name_of, text
+from portal.notifications import forget_enterprise, notify
 
 S = RequestStatus
+# A reply to the enterprise is possible in these statuses (internal notes always).
+_REPLY_STATUSES = (S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_ENTERPRISE, S.RESOLVED)
 
 
 class RequestError(DomainError):
@@ -67,11 +78,15 @@ def _coordinator_of(user) -> Coordinator | None:
 
 
 def _add_handler(request: CoordinationRequest, coordinator: Coordinator | None, reason: str, now) -> None:
+    """Make ``coordinator`` an active handler (again, if they once handled it)."""
     if coordinator is None:
         return
-    RequestHandler.objects.get_or_create(
+    handler, created = RequestHandler.objects.get_or_create(
         request=request, coordinator=coordinator, defaults={"reason": reason, "added_at": now}
     )
+    if not created and handler.ended_at is not None:
+        handler.ended_at, handler.end_reason, handler.reason = None, "", reason
+        handler.save(update_fields=["ended_at", "end_reason", "reason"])
 
 
 def _store_files(
@@ -88,6 +103,19 @@ def _store_files(
         )
         for item in checked
     ]
+
+
+def _system_message(request, author, message, now, *, from_customs: bool = False) -> RequestMessage:
+    """A line the system writes on the thread, rendered in each reader's language (``body`` keeps its
+    text in the author's language for search)."""
+    return RequestMessage.objects.create(
+        request=request,
+        author=author,
+        from_customs=from_customs,
+        body=str(message),
+        system_message=message.as_json(),
+        created_at=now,
+    )
 
 
 # --- Filing --------------------------------------------------------------------------------------
@@ -138,6 +166,7 @@ def file_request(
         responsible_office_id=enterprise.local_customs_id,
         first_response_due=first_due,
         resolution_due=resolution_due,
+        next_due=first_due,
     )
     RequestTransition.objects.create(
         request=request, action="file", from_status="", to_status=S.SUBMITTED, actor=author, at=now
@@ -156,9 +185,7 @@ def file_request(
         request,
         actor=author,
         internal=False,
-        title=format_lazy(
-            gettext_lazy("New request #{number}: {subject}"), number=request.pk, subject=subject[:60]
-        ),
+        title=text("New request #%(number)s: %(subject)s", number=request.pk, subject=subject[:60]),
         body=description[:500],
     )
     return request
@@ -187,13 +214,7 @@ def post_message(
             raise PermissionDeniedError(_("Only customs staff write internal notes."))
         if not request.is_open:
             raise ConflictError(_("This request is closed; reopen it to continue the conversation."))
-    elif not internal and request.status not in (
-        S.SUBMITTED,
-        S.ACCEPTED,
-        S.IN_PROGRESS,
-        S.AWAITING_ENTERPRISE,
-        S.RESOLVED,
-    ):
+    elif not internal and request.status not in _REPLY_STATUSES:
         raise ConflictError(
             _("This request is “%(status)s”; a reply is not possible now.")
             % {"status": request.get_status_display()}
@@ -217,12 +238,47 @@ def post_message(
         request,
         actor=author,
         internal=message.is_internal,
-        title=format_lazy(
-            gettext_lazy("New message on request #{number}: {subject}"),
-            number=request.pk,
-            subject=request.subject[:60],
+        title=text(
+            "New message on request #%(number)s: %(subject)s", number=request.pk, subject=request.subject[:60]
         ),
         body=message.body[:500],
+    )
+    return message
+
+
+@transaction.atomic
+def post_department_answer(
+    *, request: CoordinationRequest, author, body: str, files=(), now=None
+) -> RequestMessage:
+    """A department's answer to a coordinator's referral, written on the request's thread as an
+    internal note (customs only; the coordinator decides whether to pass it on to the enterprise).
+
+    The author's right to answer (a liaison officer of the department the question was referred to) is
+    checked by ``liaison.services.answer_referral``, this function's one caller."""
+    now = now or timezone.now()
+    request = _lock(request)
+    body = (body or "").strip()
+    checked = uploads.check_uploads(files)
+    if not body:
+        raise RequestError(_("Write the answer."))
+    message = RequestMessage.objects.create(
+        request=request,
+        author=author,
+        from_customs=True,
+        kind=RequestMessage.Kind.DEPARTMENT_ANSWER,
+        body=body,
+        is_internal=True,
+        created_at=now,
+    )
+    _store_files(request, checked, author=author, message=message, internal=True, now=now)
+    notify_message(
+        request,
+        actor=author,
+        internal=True,
+        title=text(
+            "New message on request #%(number)s: %(subject)s", number=request.pk, subject=request.subject[:60]
+        ),
+        body=body[:500],
     )
     return message
 
@@ -242,11 +298,14 @@ def _customs_responded(request: CoordinationRequest, actor, now) -> None:
         transition(request, "start", actor=actor, now=now, update_fields=_mark_first_response(request, now))
     elif request.first_responded_at is None:
         request.first_responded_at = now
-        request.save(update_fields=["first_responded_at"])
+        request.next_due = request.compute_next_due()
+        request.save(update_fields=["first_responded_at", "next_due"])
 
 
 def _accept(request, actor, coordinator, now) -> None:
-    fields = _mark_first_response(request, now)
+    # Accepting puts the request in the coordinator's hands; it is not a response to the enterprise, so
+    # the first-response clock keeps running (docs/DOMAIN.md, "Coordination requests").
+    fields = []
     if coordinator is not None and request.lead_id is None:
         request.lead = coordinator
         fields.append("lead")
@@ -384,10 +443,16 @@ def reopen(*, request: CoordinationRequest, actor, reason: str, now=None) -> Coo
     now = now or timezone.now()
     request = _lock(request)
     access.check_can(actor, request, access.CONTACT_PERSON)
-    window = int(tunable("REOPEN_WINDOW_DAYS"))
-    if request.resolved_at is None or now > request.resolved_at + datetime.timedelta(days=window):
+    until = request.reopen_until
+    if until is None or now > until:
+        window = int(tunable("REOPEN_WINDOW_DAYS"))
         raise ConflictError(
-            _("A request can be reopened within %(days)s days of its resolution.") % {"days": window}
+            ngettext(
+                "A request can be reopened within %(days)s day of its resolution.",
+                "A request can be reopened within %(days)s days of its resolution.",
+                window,
+            )
+            % {"days": window}
         )
     fields = sla.restart_resolution_clock(request, now)
     request.closed_at = None
@@ -440,10 +505,18 @@ def transfer(
     )
     request.pending_office = to_office
     request.pending_department = to_department
-    fields = ["pending_office", "pending_department", *_mark_first_response(request, now)]
+    # A transfer is between customs offices, not a response to the enterprise: the clocks keep running.
+    fields = ["pending_office", "pending_department"]
     target = to_office or to_department
-    note = _("Transferred to %(target)s: %(reason)s") % {"target": target, "reason": reason.strip()}
-    transition(request, "transfer", actor=actor, note=note, update_fields=fields, now=now)
+    transition(
+        request,
+        "transfer",
+        actor=actor,
+        note=reason.strip(),
+        note_message=text("Transferred to %(target)s", target=name_of(target)),
+        update_fields=fields,
+        now=now,
+    )
     return RequestTransfer.objects.get(request=request, outcome=RequestTransfer.Outcome.PENDING)
 
 
@@ -466,11 +539,15 @@ def accept_transfer(*, request: CoordinationRequest, actor, now=None) -> Coordin
     request.responsible_department_id = request.pending_department_id
     fields = ["responsible_office", "responsible_department"]
     fields += _close_pending_transfer(request, actor, RequestTransfer.Outcome.ACCEPTED, "", now)
+    # From now on exactly one office acts: the receiving one. The handlers of the office that gave the
+    # request away stop handling it (their rows are ended, the history stays).
+    RequestHandler.objects.filter(request=request, ended_at__isnull=True).update(
+        ended_at=now, end_reason=RequestHandler.EndReason.TRANSFERRED
+    )
     coordinator = _coordinator_of(actor)
-    if coordinator is not None:
-        request.lead = coordinator
-        fields.append("lead")
-        _add_handler(request, coordinator, RequestHandler.Reason.SUBSTITUTE, now)
+    request.lead = coordinator
+    fields.append("lead")
+    _add_handler(request, coordinator, RequestHandler.Reason.SUBSTITUTE, now)
     # The actor was checked above, before the pending target was cleared.
     transition(request, "accept_transfer", actor=actor, update_fields=fields, now=now, check_actor=False)
     return request
@@ -512,14 +589,12 @@ def mark_converted_to_appeal(
         raise ConflictError(_("This request was already converted to an appeal."))
     request.converted_appeal_id = appeal_id
     request.closed_at = now
-    text = _("Converted to appeal #%(appeal)s.") % {"appeal": appeal_id}
-    if note.strip():
-        text = f"{text} {note.strip()}"
     transition(
         request,
         "convert_to_appeal",
         actor=actor,
-        note=text,
+        note=note.strip(),
+        note_message=text("Converted to appeal #%(appeal)s.", appeal=appeal_id),
         update_fields=["converted_appeal_id", "closed_at", *_mark_first_response(request, now)],
         now=now,
     )
@@ -541,17 +616,14 @@ def request_site_visit(*, request: CoordinationRequest, actor, note: str, now=No
         raise ConflictError(_("A site visit was already asked for on this request."))
     request.site_visit_requested_at = now
     request.save(update_fields=["site_visit_requested_at"])
-    RequestMessage.objects.create(
-        request=request,
-        author=actor,
-        body=_("Site visit requested: %(note)s") % {"note": (note or "").strip() or "—"},
-        created_at=now,
+    _system_message(
+        request, actor, text("Site visit requested: %(note)s", note=(note or "").strip() or "—"), now
     )
     notify_message(
         request,
         actor=actor,
         internal=False,
-        title=format_lazy(gettext_lazy("Site visit requested on request #{number}"), number=request.pk),
+        title=text("Site visit requested on request #%(number)s", number=request.pk),
         body=note,
     )
     return request
@@ -609,20 +681,21 @@ def schedule_site_visit(
         purpose=purpose.strip(),
         scheduled_by=actor,
     )
-    when = timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M")
-    RequestMessage.objects.create(
-        request=request,
-        author=actor,
-        from_customs=True,
-        body=_("Site visit scheduled for %(when)s at %(place)s by %(a)s and %(b)s. Purpose: %(purpose)s")
-        % {"when": when, "place": visit.place, "a": a, "b": b, "purpose": visit.purpose},
+    message = text(
+        "Site visit scheduled for %(when)s at %(place)s by %(a)s and %(b)s. Purpose: %(purpose)s",
+        when=scheduled_for,
+        place=visit.place,
+        a=str(a),
+        b=str(b),
+        purpose=visit.purpose,
     )
+    _system_message(request, actor, message, timezone.now(), from_customs=True)
     notify_message(
         request,
         actor=actor,
         internal=False,
-        title=format_lazy(
-            gettext_lazy("Site visit scheduled on request #{number}: {when}"), number=request.pk, when=when
+        title=text(
+            "Site visit scheduled on request #%(number)s: %(when)s", number=request.pk, when=scheduled_for
         ),
         body=visit.purpose,
     )
@@ -630,20 +703,141 @@ def schedule_site_visit(
 
 
 @transaction.atomic
-def record_site_visit(*, visit: SiteVisit, actor, record: str) -> SiteVisit:
-    visit = SiteVisit.objects.select_for_update(of=("self",)).select_related("request").get(pk=visit.pk)
+def record_site_visit(
+    *,
+    visit: SiteVisit,
+    actor,
+    attendees: str,
+    findings: str,
+    actions=(),
+    files=(),
+    now: datetime.datetime | None = None,
+) -> SiteVisitRecord:
+    """One of the visit's coordinators writes what happened, on or after the visit's date (never
+    before): who attended, the findings, follow-up actions with owners and due dates, files. Writing it
+    is the writer's confirmation; the partner confirms next, then the contact person acknowledges or
+    disputes it (``sign_visit_record``)."""
+    now = now or timezone.now()
+    visit = (
+        SiteVisit.objects.select_for_update(of=("self",))
+        .select_related("coordinator_a__user", "coordinator_b__user", "enterprise")
+        .get(pk=visit.pk)
+    )
     if visit.status != SiteVisit.Status.SCHEDULED:
         raise ConflictError(_("This visit is already recorded or cancelled."))
-    if visit.request is not None:
-        access.check_can(actor, visit.request, access.CUSTOMS)
-    if not (record or "").strip():
-        raise RequestError(_("Write what was done on the visit."))
-    visit.record = record.strip()
+    if actor.pk not in (visit.coordinator_a.user_id, visit.coordinator_b.user_id):
+        raise PermissionDeniedError(_("Only the two coordinators who visit write the record."))
+    visit_day = timezone.localtime(visit.scheduled_for).date()
+    if timezone.localtime(now).date() < visit_day:
+        raise RequestError(
+            _("A visit is recorded on or after its date (%(date)s).") % {"date": visit_day.isoformat()}
+        )
+    attendees, findings = (attendees or "").strip(), (findings or "").strip()
+    if not attendees or not findings:
+        raise RequestError(_("Write who attended and what was found."))
+    clean_actions = []
+    for action in actions:
+        description = (action.get("description") or "").strip()
+        if not description:
+            continue
+        if action.get("owner") not in VisitAction.Owner.values or not action.get("due_on"):
+            raise RequestError(_("Give every follow-up action an owner and a due date."))
+        if action["due_on"] < visit_day:
+            raise RequestError(_("A follow-up action is due after the visit, not before it."))
+        clean_actions.append(
+            VisitAction(description=description[:300], owner=action["owner"], due_on=action["due_on"])
+        )
+    checked = uploads.check_uploads(files)
+    record = SiteVisitRecord.objects.create(
+        visit=visit, attendees=attendees, findings=findings, written_by=actor, written_at=now
+    )
+    for action in clean_actions:
+        action.record = record
+    VisitAction.objects.bulk_create(clean_actions)
+    for item in checked:
+        VisitAttachment.from_checked(item, uploaded_by=actor, record=record)
+    VisitSignature.objects.create(
+        record=record, signer=actor, decision=VisitSignature.Decision.CONFIRMED, signed_at=now
+    )
     visit.status = SiteVisit.Status.DONE
-    visit.recorded_by = actor
-    visit.recorded_at = timezone.now()
-    visit.save(update_fields=["record", "status", "recorded_by", "recorded_at"])
-    return visit
+    visit.save(update_fields=["status"])
+    partner = visit.coordinator_b if visit.coordinator_a.user_id == actor.pk else visit.coordinator_a
+    notify(
+        [partner.user],
+        verb="visit_record",
+        title=text("Confirm the record of the site visit of %(when)s", when=visit.scheduled_for),
+        url=reverse("coordination:visit_detail", args=[visit.pk]),
+        enterprise_id=visit.enterprise_id,
+    )
+    return record
+
+
+@transaction.atomic
+def sign_visit_record(
+    *, record: SiteVisitRecord, actor, decision: str, comment: str = "", now=None
+) -> VisitSignature:
+    """Co-sign a visit record: each coordinator of the visit confirms it; then the enterprise's contact
+    person acknowledges it or disputes it with a comment. A signature is never changed."""
+    now = now or timezone.now()
+    record = (
+        SiteVisitRecord.objects.select_for_update(of=("self",))
+        .select_related("visit__coordinator_a", "visit__coordinator_b", "visit__enterprise")
+        .get(pk=record.pk)
+    )
+    comment = (comment or "").strip()
+    if record.signature_of(actor) is not None:
+        raise ConflictError(_("You have already signed this record."))
+    if actor.pk in record.coordinator_user_ids:
+        if decision != VisitSignature.Decision.CONFIRMED:
+            raise RequestError(_("A coordinator of the visit confirms its record."))
+    elif access.is_contact_person(actor, record.visit.enterprise_id):
+        if decision not in (VisitSignature.Decision.ACKNOWLEDGED, VisitSignature.Decision.DISPUTED):
+            raise RequestError(_("Acknowledge the record, or dispute it with a comment."))
+        if not record.confirmed_by_both:
+            raise ConflictError(_("The enterprise signs once both coordinators have confirmed the record."))
+        if decision == VisitSignature.Decision.DISPUTED and not comment:
+            raise RequestError(_("Say what you dispute in the record."))
+    else:
+        raise PermissionDeniedError(
+            _("Only the visit's coordinators and the enterprise's contact person sign.")
+        )
+    signature = VisitSignature.objects.create(
+        record=record, signer=actor, decision=decision, comment=comment, signed_at=now
+    )
+    record = (
+        SiteVisitRecord.objects.prefetch_related("signatures")
+        .select_related("visit__coordinator_a__user", "visit__coordinator_b__user")
+        .get(pk=record.pk)
+    )
+    url = reverse("coordination:visit_detail", args=[record.visit_id])
+    if decision == VisitSignature.Decision.CONFIRMED and record.confirmed_by_both:
+        notify(
+            [access.contact_person_of(record.visit.enterprise_id)],
+            verb="visit_record",
+            title=text(
+                "Please acknowledge the record of the site visit of %(when)s", when=record.visit.scheduled_for
+            ),
+            url=url,
+            enterprise_id=record.visit.enterprise_id,
+        )
+    elif decision != VisitSignature.Decision.CONFIRMED:
+        notify(
+            [record.visit.coordinator_a.user, record.visit.coordinator_b.user],
+            verb="visit_record",
+            title=text(
+                "The enterprise acknowledged the record of the site visit of %(when)s",
+                when=record.visit.scheduled_for,
+            )
+            if decision == VisitSignature.Decision.ACKNOWLEDGED
+            else text(
+                "The enterprise disputes the record of the site visit of %(when)s",
+                when=record.visit.scheduled_for,
+            ),
+            body=comment,
+            url=url,
+            enterprise_id=record.visit.enterprise_id,
+        )
+    return signature
 
 
 # --- Published answers ---------------------------------------------------------------------------
@@ -706,3 +900,121 @@ def publish_general_answer(
         search_text=knowledge.search_text(title, question, answer),
         published_by=actor,
     )
+
+
+# --- When a coordinator stops serving an enterprise -----------------------------------------------
+
+HANDLER_END_REASONS = {
+    "recusal": RequestHandler.EndReason.RECUSAL,
+    "disqualification": RequestHandler.EndReason.DISQUALIFICATION,
+    "qualification_lapsed": RequestHandler.EndReason.QUALIFICATION_LAPSED,
+    "rotation": RequestHandler.EndReason.ROTATION,
+}
+
+
+@transaction.atomic
+def hand_over(
+    *, enterprise, leaving: Coordinator, substitute: Coordinator | None, reason: str, actor=None, now=None
+) -> dict[str, list[int]]:
+    """Move the open work of ``enterprise`` from ``leaving`` to ``substitute`` (or to nobody) in one
+    transaction (DOMAIN note: ownership follows the rules): ``leaving`` stops handling its open requests
+    (and leading them), is taken off its scheduled site visits — replaced by ``substitute`` when they may
+    visit, else the visit is cancelled and everyone is told — and loses what the bell told them about
+    the enterprise. Called through the ``coordinators.pair_changed`` hook. Returns what moved: the open
+    requests ``leaving`` handled (their internal notes go with them) and the visits moved or cancelled."""
+    now = now or timezone.now()
+    end_reason = HANDLER_END_REASONS.get(reason, RequestHandler.EndReason.REPLACED)
+    open_ids = list(
+        CoordinationRequest.objects.filter(enterprise=enterprise, status__in=OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    handled = list(
+        RequestHandler.objects.filter(
+            request_id__in=open_ids, coordinator=leaving, ended_at__isnull=True
+        ).values_list("request_id", flat=True)
+    )
+    RequestHandler.objects.filter(request_id__in=handled, coordinator=leaving).update(
+        ended_at=now, end_reason=end_reason
+    )
+    if substitute is not None and handled:
+        RequestHandler.objects.bulk_create(
+            [
+                RequestHandler(
+                    request_id=pk,
+                    coordinator=substitute,
+                    reason=RequestHandler.Reason.SUBSTITUTE,
+                    added_at=now,
+                )
+                for pk in handled
+            ],
+            ignore_conflicts=True,
+        )
+        RequestHandler.objects.filter(request_id__in=handled, coordinator=substitute).update(
+            ended_at=None, end_reason=""
+        )
+    CoordinationRequest.objects.filter(pk__in=open_ids, lead=leaving).update(lead=substitute)
+    moved: dict[str, list[int]] = {"requests": sorted(handled), "visits_moved": [], "visits_cancelled": []}
+    for visit in (
+        SiteVisit.objects.select_for_update(of=("self",))
+        .filter(enterprise=enterprise, status=SiteVisit.Status.SCHEDULED)
+        .filter(Q(coordinator_a=leaving) | Q(coordinator_b=leaving))
+        .select_related("coordinator_a__user", "coordinator_b__user")
+    ):
+        kept = _take_off_visit(visit, leaving=leaving, substitute=substitute, actor=actor, now=now)
+        moved["visits_moved" if kept else "visits_cancelled"].append(visit.pk)
+    forget_enterprise([leaving.user_id], enterprise.pk)
+    return moved
+
+
+def _take_off_visit(
+    visit: SiteVisit, *, leaving: Coordinator, substitute: Coordinator | None, actor, now
+) -> bool:
+    """Replace ``leaving`` on the visit by ``substitute`` when they may visit (True), else cancel it."""
+    partner = cast(
+        Coordinator, visit.coordinator_b if visit.coordinator_a_id == leaving.pk else visit.coordinator_a
+    )
+    on = timezone.localtime(visit.scheduled_for).date()
+    may_visit = (
+        substitute is not None
+        and substitute.pk != partner.pk
+        and Coordinator.objects.assignable(on)
+        .not_recused_from(visit.enterprise_id)
+        .filter(pk=substitute.pk)
+        .exists()
+    )
+    if may_visit and substitute is not None:
+        first, second = sorted([partner, substitute], key=lambda c: c.pk)
+        visit.coordinator_a, visit.coordinator_b = first, second
+        visit.save(update_fields=["coordinator_a", "coordinator_b"])
+        message = text(
+            "%(new)s replaces %(old)s on the site visit of %(when)s.",
+            new=str(substitute),
+            old=str(leaving),
+            when=visit.scheduled_for,
+        )
+    else:
+        visit.status = SiteVisit.Status.CANCELLED
+        visit.save(update_fields=["status"])
+        message = text(
+            "The site visit of %(when)s is cancelled: %(old)s no longer serves the enterprise. Your coordinators will propose a new date.",
+            when=visit.scheduled_for,
+            old=str(leaving),
+        )
+    if visit.request_id is not None:
+        request = cast(CoordinationRequest, visit.request)
+        _system_message(request, actor or leaving.user, message, now, from_customs=True)
+        notify_message(request, actor=None, internal=False, title=message)
+    return bool(may_visit)
+
+
+def on_pair_changed(*, enterprise, changes, reason, actor) -> dict[str, list[int]]:
+    """The ``coordinators.pair_changed`` hook (registered in ``CoordinationConfig.ready``)."""
+    moved: dict[str, list[int]] = {}
+    for leaving, substitute in changes:
+        summary = hand_over(
+            enterprise=enterprise, leaving=leaving, substitute=substitute, reason=reason, actor=actor
+        )
+        for key, ids in summary.items():
+            moved.setdefault(key, []).extend(ids)
+    return moved

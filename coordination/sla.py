@@ -1,5 +1,19 @@
-"""SLA deadlines of coordination requests, in working days (``portal.workdays``: Chinese public
-holidays and adjusted working days are data).
+"""SLA deadlines of coordination requests, in working days.
+
+The clocks (docs/DOMAIN.md, "Coordination requests"; tested in tests/coordination/):
+- Both clocks start when the enterprise files the request: ``first_response_due`` and
+  ``resolution_due`` are the targets of its service type, in working days.
+- The **first-response clock** stops at the first message customs sends the enterprise: a public reply,
+  a request for information, the resolution, a rejection with its reason, or the conversion to an
+  appeal. Accepting the request into a queue, an internal note or a transfer between offices is not a
+  response: the clock keeps running.
+- The **resolution clock** stops when the request is resolved (or closed otherwise). Asking the
+  enterprise for information *pauses* it; when the enterprise answers it restarts and the paused working
+  days extend ``resolution_due``. Reopening starts a fresh resolution target from the reopening.
+- ``next_due`` is the deadline of the clock that matters now (first response until customs wrote,
+  then resolution); the workspace sorts by it.
+
+The calendar is ``portal.workdays`` (Chinese public holidays and adjusted working days are data).
 
 Targets per service type are ``ServiceLevel`` rows managers edit in the admin; ``DEFAULT_TARGETS`` is
 the fallback (and what the data migration creates). Asking the enterprise for information pauses the

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +19,7 @@ from coordination import access
 from coordination.models import CoordinationRequest, RequestStatus, RequestTransition
 from coordination.notifications import notify_status_change
 from portal.exceptions import ConflictError
+from portal.messages import Text, label, text
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -158,6 +158,7 @@ def transition(
     *,
     actor,
     note: str = "",
+    note_message: Text | None = None,
     update_fields: list[str] | None = None,
     now: datetime.datetime | None = None,
     check_actor: bool = True,
@@ -178,13 +179,14 @@ def transition(
         )
     if check_actor:
         access.check_can(actor, request, spec.side)
-    if spec.needs_note and not note.strip():
+    if spec.needs_note and not note.strip() and note_message is None:
         raise ConflictError(_("Give a reason or summary for “%(action)s”.") % {"action": spec.label})
     now = now or timezone.now()
     from_status = request.status
     request.status = spec.target
     request.status_changed_at = now
-    request.save(update_fields=["status", "status_changed_at", *(update_fields or [])])
+    request.next_due = request.compute_next_due()
+    request.save(update_fields=["status", "status_changed_at", "next_due", *(update_fields or [])])
     record = RequestTransition.objects.create(
         request=request,
         action=action,
@@ -193,15 +195,16 @@ def transition(
         actor=actor,
         at=now,
         note=note,
+        note_message=note_message.as_json() if note_message is not None else None,
     )
     notify_status_change(
         request,
         actor=actor,
-        title=format_lazy(
-            gettext_lazy("Request #{number} “{subject}”: {status}"),
+        title=text(
+            "Request #%(number)s “%(subject)s”: %(status)s",
             number=request.pk,
             subject=request.subject[:60],
-            status=RequestStatus(spec.target).label,
+            status=label("request_status", spec.target),
         ),
         body=note,
     )

@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,6 +26,8 @@ from coordinators.models import (
     PairAssignment,
     Recusal,
     RecusalReason,
+    Rotation,
+    RotationPolicy,
 )
 from enterprises.models import Enterprise
 from portal.admin.toolkit import (
@@ -41,6 +43,9 @@ from portal.admin.toolkit import (
     too_many,
 )
 from portal.exceptions import DomainError
+from portal.forms import DateInput
+from portal.models import District
+from portal.roles import Role
 
 # --- Inlines on the coordinator page ---------------------------------------------------------------------
 
@@ -112,7 +117,7 @@ class DisqualifyForm(forms.Form):
     ground = forms.ChoiceField(
         choices=DisqualificationGround.choices, label=_("ground"), widget=forms.RadioSelect
     )
-    decided_on = forms.DateField(label=_("decision date"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("decision date"), widget=DateInput())
     evidence = forms.CharField(label=_("evidence"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -240,7 +245,12 @@ class CoordinatorAdmin(DomainErrorSafeChangeformMixin, ScopedAdminMixin, SimpleH
     def _disqualified(self, request, decisions):
         self.message_user(
             request,
-            gettext("Disqualified %(n)d coordinators; their assignments have ended.") % {"n": len(decisions)},
+            ngettext(
+                "Disqualified %(n)d coordinator; their pairs were replaced where a colleague could take over.",
+                "Disqualified %(n)d coordinators; their pairs were replaced where a colleague could take over.",
+                len(decisions),
+            )
+            % {"n": len(decisions)},
             messages.SUCCESS,
         )
         rows = [
@@ -319,6 +329,54 @@ class DisqualificationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistor
     fields = list(readonly_fields)
 
 
+@admin.register(RotationPolicy)
+class RotationPolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The district's rotation rule, set by its Management Department (history kept)."""
+
+    list_display = ["district", "max_service_months", "cooling_off_months", "notice_days"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district" and not request.user.has_role(Role.ADMINISTRATOR):
+            kwargs["queryset"] = District.objects.filter(pk=request.user.district_id_for_scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rotation)
+class RotationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
+    """Rotations listed by the daily job and their handovers. Managers confirm them on the Management
+    Department's page (supervision), which proposes the substitutes."""
+
+    list_display = [
+        "coordinator",
+        "enterprise",
+        "serving_since",
+        "limit_on",
+        "status",
+        "substitute",
+        "decided_at",
+    ]
+    list_filter = ["status", "district", "coordinator__local_customs"]
+    search_fields = ["enterprise__name_zh", "=enterprise__uscc", "coordinator__user__full_name"]
+    list_select_related = ["coordinator__user", "enterprise", "substitute__user"]
+    show_full_result_count = False
+    readonly_fields = [
+        "enterprise",
+        "coordinator",
+        "serving_since",
+        "limit_on",
+        "listed_on",
+        "status",
+        "substitute",
+        "decided_by",
+        "decided_at",
+        "handover",
+    ]
+    fields = list(readonly_fields)
+
+
 # --- The enterprise admin's coordinator parts (added to enterprises' admin, see extend_admin) ----------
 
 
@@ -356,7 +414,9 @@ class CoordinatorChoiceField(forms.ModelChoiceField):
         workload = getattr(obj, "enterprise_count", None)
         if workload is None:
             return str(obj)
-        return gettext("%(name)s (%(office)s, %(n)d enterprises)") % {
+        return ngettext(
+            "%(name)s (%(office)s, %(n)d enterprise)", "%(name)s (%(office)s, %(n)d enterprises)", workload
+        ) % {
             "name": obj,
             "office": obj.local_customs,
             "n": workload,
@@ -450,7 +510,12 @@ class EnterprisePairActions:
                     domain_error(self, request, exc, prefix=str(enterprise))
             if done:
                 self.message_user(
-                    request, gettext("Assigned a pair to %(n)d enterprises.") % {"n": done}, messages.SUCCESS
+                    request,
+                    ngettext(
+                        "Assigned a pair to %(n)d enterprise.", "Assigned a pair to %(n)d enterprises.", done
+                    )
+                    % {"n": done},
+                    messages.SUCCESS,
                 )
             return None
         rows = []

@@ -8,10 +8,13 @@ class CoordinatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from coordinators import hooks, selectors
+        from coordinators.models import DisqualificationGround
+        from portal.messages import register_labels
         from portal.registry import Panel, enterprise_panels
         from portal.scoping import register_provider
 
         register_provider(selectors.provide_scope)
+        register_labels("disqualification_ground", DisqualificationGround)
         hooks.register()
         enterprise_panels.register(
             Panel(

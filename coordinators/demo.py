@@ -1,7 +1,8 @@
 """Demo coordinators (called by portal.demo.load after the enterprises and their credit; idempotent):
 three to five per local customs with qualifications valid, lapsing soon or lapsed; the demo enterprise's
 pair and a suggested pair for every other advanced-certified enterprise; one recusal; one
-disqualification — all through the services the admin uses."""
+disqualification — all through the services the admin uses. Beijing's rotation policy (36 months, 24 of
+cooling-off) and one rotation due for the manager to confirm (``load_rotation``, its own idempotent step)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,51 @@ import datetime
 from typing import cast
 
 from coordinators import services as coordination
-from coordinators.models import Coordinator, DisqualificationGround, RecusalReason
+from coordinators.models import (
+    Coordinator,
+    DisqualificationGround,
+    PairAssignment,
+    RecusalReason,
+    RotationPolicy,
+)
+from credit.services import add_months
 from enterprises.models import Enterprise
 from portal.demo import person
 from portal.demo import user as demo_user
-from portal.models import LocalCustoms
+from portal.models import District, LocalCustoms
 from portal.roles import Role
 
 
 def load(ctx) -> None:
+    _coordinators(ctx)
+    _rotation(ctx)
+
+
+def _rotation(ctx) -> None:
+    """Beijing limits a coordinator's service with one enterprise to three years; a Capital Airport
+    coordinator has served an enterprise for two years and eleven months: the manager confirms the
+    rotation on the dashboard's "Rotations due" page."""
+    beijing = ctx.districts.get("0100") or District.objects.filter(code="0100").first()
+    if beijing is None or RotationPolicy.objects.filter(district=beijing).exists():
+        return
+    RotationPolicy.objects.create(
+        district=beijing, max_service_months=36, cooling_off_months=24, notice_days=60
+    )
+    pair = (
+        PairAssignment.objects.active()
+        .filter(enterprise__local_customs__code="0101")
+        .exclude(enterprise__name_zh="北京华贸国际物流有限公司")
+        .order_by("-enterprise_id")  # outreach's demo rebalances the first ones
+        .first()
+    )
+    if pair is None:
+        return
+    since = add_months(ctx.today, -35)
+    PairAssignment.objects.filter(pk=pair.pk).update(a_since=since, started_on=min(pair.started_on, since))
+    coordination.list_rotations_due(today=ctx.today)
+
+
+def _coordinators(ctx) -> None:
     if Coordinator.objects.exists():
         return
     airport = LocalCustoms.objects.get(code="0101")
@@ -29,6 +66,8 @@ def load(ctx) -> None:
             if office.pk == airport.pk and k < 2:
                 username = "coordinator.bj" if k == 0 else "coordinator2.bj"
                 name = "王协调" if k == 0 else "李协调"
+            elif office.code == "0102" and k == 0:
+                username, name = "coordinator3.bj", "赵协调"
             else:
                 username, name = f"coord.{office.code}.{k + 1}", person(ctx)
             user = demo_user(

@@ -20,6 +20,8 @@ class AnnualReportForm(forms.ModelForm):
         self.fields["import_export_value"].widget.attrs["class"] = "form-control"
         for name in ("operating_normally", "registration_unchanged"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
+            # An attestation is ticked by the person who attests, never ticked in advance.
+            self.fields[name].initial = False
 
 
 class RepairApplicationForm(forms.Form):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import EnterpriseOwned
+from portal.messages import render
 from portal.models import BilingualNameMixin, DecisionRecord, never_deleted
 from portal.scoping import ScopedQuerySet, ScopeRule
 
@@ -123,6 +124,7 @@ class CreditEventReason(models.TextChoices):
     ABNORMAL_LIST = "abnormal_list", _("On the abnormal list for more than the regime's days")
     REPAIR = "repair", _("Credit repair")
     REGIME_CHANGE = "regime_change", _("Change of credit regime")
+    APPEAL_CORRECTION = "appeal_correction", _("Correction after an upheld appeal")
     OTHER = "other", _("Other")
 
 
@@ -153,6 +155,8 @@ class CreditEvent(EnterpriseOwned):
     effective_date = models.DateField(_("effective date"))
     reason = models.CharField(_("reason"), max_length=30, choices=CreditEventReason.choices)
     reason_text = models.TextField(_("reason details"), blank=True)
+    # Details the system writes (the abnormal-list job, automatic repair), in the reader's language.
+    reason_message = models.JSONField(_("system reason"), null=True, blank=True, editable=False)
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     actor = models.ForeignKey(
@@ -191,6 +195,10 @@ class CreditEvent(EnterpriseOwned):
     def __str__(self) -> str:
         return f"{self.enterprise_id}: {self.from_rating} → {self.to_rating} ({self.effective_date})"
 
+    @property
+    def reason_details(self) -> str:
+        return render(self.reason_message) if self.reason_message else self.reason_text
+
 
 class AbnormalReason(models.TextChoices):
     ANNUAL_REPORT = "annual_report", _("Annual credit report not submitted")
@@ -209,6 +217,7 @@ class AbnormalListEntry(EnterpriseOwned):
     )
     reason = models.CharField(_("reason"), max_length=20, choices=AbnormalReason.choices)
     reason_text = models.TextField(_("details"), blank=True)
+    reason_message = models.JSONField(_("system details"), null=True, blank=True, editable=False)
     listed_on = models.DateField(_("listed on"))
     listed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -263,6 +272,10 @@ class AbnormalListEntry(EnterpriseOwned):
     @property
     def is_open(self) -> bool:
         return self.removed_on is None
+
+    @property
+    def reason_details(self) -> str:
+        return render(self.reason_message) if self.reason_message else self.reason_text
 
 
 class Judgement(models.TextChoices):
@@ -387,7 +400,7 @@ class AbnormalListIdentification(models.Model):
         related_name="+",
         verbose_name=_("credit event"),
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.JSONField(_("note"), default=dict, blank=True)  # portal.messages: rendered when read
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
@@ -402,6 +415,10 @@ class AbnormalListIdentification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} → {self.identified_on}"
+
+    @property
+    def note_text(self) -> str:
+        return render(self.note)
 
 
 class AnnualReport(EnterpriseOwned):
@@ -634,4 +651,7 @@ class RepairApplication(EnterpriseOwned, DecisionRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.applied_at:%Y-%m-%d} ({self.get_status_display()})"
+        # Dated in local time: an application made at 07:00 in Beijing is dated that day, not the day before.
+        return (
+            f"{self.enterprise} {timezone.localtime(self.applied_at):%Y-%m-%d} ({self.get_status_display()})"
+        )

@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from credit import deadlines as credit_deadlines
 from credit.forms import AnnualReportForm, RepairApplicationForm, SelfExaminationForm
 from credit.models import AbnormalListEntry, AnnualReport, CreditEvent, RepairApplication, SelfExamination
 from credit.services import annual_reports, repair
 from credit.services import self_examination as selfexam
 from enterprises.models import Enterprise
 from enterprises.scoping import member_enterprise, member_enterprises
+from portal.deadlines import shown
 from portal.exceptions import DomainError
 from portal.roles import CUSTOMS_ROLES
 from portal.typing import AuthenticatedHttpRequest
@@ -58,6 +60,17 @@ def _page(request, enterprise, *, report_form=None, repair_form=None, status=200
         "report_deadline": annual_reports.deadline(year),
         "report_due": not AnnualReport.objects.filter(enterprise=enterprise, year=year).exists(),
         "report_form": report_form or AnnualReportForm(),
+        "deadlines": {
+            item.deadline.key.split(":")[0].replace("-", "_"): item
+            for item in shown(
+                d
+                for d in (
+                    credit_deadlines.recertification(enterprise),
+                    credit_deadlines.annual_report(enterprise),
+                )
+                if d
+            )
+        },
         "eligibility": repair.repair_eligibility(enterprise, on=today),
         "applications": RepairApplication.objects.filter(enterprise=enterprise).order_by("-applied_at")[:5],
         "repair_form": repair_form or RepairApplicationForm(),

@@ -14,7 +14,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -283,7 +283,11 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 if result.ok:
                     self.message_user(
                         request,
-                        gettext("Imported %(n)d enterprises from %(file)s.")
+                        ngettext(
+                            "Imported %(n)d enterprise from %(file)s.",
+                            "Imported %(n)d enterprises from %(file)s.",
+                            len(result.created),
+                        )
                         % {"n": len(result.created), "file": upload.name},
                         messages.SUCCESS,
                     )
@@ -291,7 +295,12 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 errors = result.errors
                 self.message_user(
                     request,
-                    gettext("Nothing was imported: the file has %(n)d problems.") % {"n": len(errors)},
+                    ngettext(
+                        "Nothing was imported: the file has %(n)d problem.",
+                        "Nothing was imported: the file has %(n)d problems.",
+                        len(errors),
+                    )
+                    % {"n": len(errors)},
                     messages.ERROR,
                 )
         else:
@@ -380,11 +389,16 @@ class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHist
 
     def _decide(self, request, queryset, *, accept: bool):
         changes = queryset.select_related("enterprise", "submitted_by")
-        message = (
-            gettext("Accepted %(n)d registration changes.")
-            if accept
-            else gettext("Rejected %(n)d registration changes.")
-        )
+
+        def message(n: int) -> str:
+            if accept:
+                return ngettext(
+                    "Accepted %(n)d registration change.", "Accepted %(n)d registration changes.", n
+                ) % {"n": n}
+            return ngettext(
+                "Rejected %(n)d registration change.", "Rejected %(n)d registration changes.", n
+            ) % {"n": n}
+
         return bulk_action_with_form(
             self,
             request,
@@ -393,7 +407,7 @@ class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHist
             call=lambda change, data: services.decide_registration_change(
                 change=change, actor=request.user, accept=accept, note=data["note"]
             ),
-            success=lambda n, data: message % {"n": n},
+            success=lambda n, data: message(n),
             title=gettext("Accept registration changes")
             if accept
             else gettext("Reject registration changes"),

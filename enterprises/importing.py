@@ -28,6 +28,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from enterprises.models import Enterprise, Industry
 from enterprises.services import check_may_register_in, register_enterprise
@@ -395,7 +396,11 @@ def check_file(data: bytes, filename: str, actor=None) -> tuple[list[RowError], 
         return [
             RowError(
                 None,
-                _("The file has %(n)d rows; import at most %(max)d at a time.")
+                ngettext(
+                    "The file has %(n)d row; import at most %(max)d at a time.",
+                    "The file has %(n)d rows; import at most %(max)d at a time.",
+                    len(rows),
+                )
                 % {"n": len(rows), "max": limit},
             )
         ], []

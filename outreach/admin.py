@@ -3,6 +3,7 @@ staff member's district, writes through ``outreach.services``)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from outreach import services as outreach
@@ -96,7 +97,13 @@ class TrainingSessionAdmin(ManagedByDistrictMixin, SimpleHistoryAdmin):
             try:
                 count = outreach.invite_audience(session=session, actor=request.user)
                 self.message_user(
-                    request, _("%(session)s: %(n)d enterprises invited.") % {"session": session, "n": count}
+                    request,
+                    ngettext(
+                        "%(session)s: %(n)d enterprise invited.",
+                        "%(session)s: %(n)d enterprises invited.",
+                        count,
+                    )
+                    % {"session": session, "n": count},
                 )
             except DomainError as exc:
                 self.message_user(request, f"{session}: {exc.message}", messages.ERROR)

@@ -7,7 +7,11 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Outreach")
 
     def ready(self) -> None:
+        from outreach import deadlines as training_deadlines
+        from portal import deadlines
         from portal.registry import Panel, enterprise_panels
+
+        deadlines.register(training_deadlines.provide)
 
         enterprise_panels.register(
             Panel(

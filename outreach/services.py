@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coordination.models import SiteVisit
-from coordinators.models import Coordinator
+from coordinators.models import Coordinator, Recusal
 from enterprises.models import Enterprise, Membership, MembershipRole
 from enterprises.scoping import member_enterprise
 from outreach.models import (
@@ -32,9 +34,10 @@ from outreach.models import (
     TrainingRegistration,
     TrainingSession,
 )
-from portal import uploads
+from portal import deadlines, uploads
 from portal.conf import tunable
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
+from portal.messages import text
 from portal.notifications import notify
 from portal.roles import Role
 
@@ -175,14 +178,15 @@ def _invite_batch(session: TrainingSession, rows: list[tuple[int, int]]) -> int:
             enterprise_id__in=enterprise_ids, role=MembershipRole.CONTACT_PERSON, ended_at__isnull=True
         )
     ]
-    from django.urls import reverse
-
     notify(
         heads,
         verb="training_invitation",
-        title=_("Invitation to customs training: %(title)s") % {"title": session.title},
-        body=_("%(start)s, %(place)s. Register the attendees on the portal.")
-        % {"start": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M"), "place": session.place},
+        title=text("Invitation to customs training: %(title)s", title=session.title),
+        body=text(
+            "%(start)s, %(place)s. Register the attendees on the portal.",
+            start=session.starts_at,
+            place=session.place,
+        ),
         url=reverse("outreach:training_detail", args=[session.pk]),
     )
     return len(enterprise_ids)
@@ -228,7 +232,12 @@ def register_attendee(
         raise DomainError(_("Name the person who attends."))
     taken = TrainingRegistration.objects.filter(session=session, cancelled_at__isnull=True).count()
     if taken >= session.capacity:
-        raise ConflictError(_("The session is full (%(n)d places).") % {"n": session.capacity})
+        raise ConflictError(
+            ngettext(
+                "The session is full (%(n)d place).", "The session is full (%(n)d places).", session.capacity
+            )
+            % {"n": session.capacity}
+        )
     try:
         with transaction.atomic():
             registration = TrainingRegistration(
@@ -694,12 +703,19 @@ def calendar_events_for(user, *, host: str = "guanqi") -> tuple[str, list[Calend
     enterprise = member_enterprise(user)
     if enterprise is None:
         return "Guanqi", events
-    if enterprise.recertification_due:
+    # Every deadline the enterprise has (re-certification, annual report, appeal decisions, information
+    # asked of it, …) as an all-day event; visits and sessions come below with their times.
+    for deadline in deadlines.for_enterprise(enterprise, user):
+        if deadline.key.startswith(("visit:", "training:")):
+            continue
         events.append(
             CalendarEvent(
-                uid=f"recertification-{enterprise.pk}-{enterprise.recertification_due:%Y%m%d}@{host}",
-                summary=_("Re-certification due: %(name)s") % {"name": enterprise.name},
-                start=enterprise.recertification_due,
+                uid=f"{deadline.key.replace(':', '-')}@{host}",
+                summary=f"{deadline.title_text} · {deadline.state_label()}",
+                start=deadline.due_date,
+                description=_("Yours to do")
+                if deadline.owner == deadlines.ENTERPRISE
+                else _("Customs to do"),
             )
         )
     sessions = (
@@ -723,6 +739,12 @@ def _visit_events(*, since, host: str, coordinator=None, enterprise=None) -> lis
     visits = SiteVisit.objects.exclude(status=SiteVisit.Status.CANCELLED).filter(scheduled_for__gte=since)
     if coordinator is not None:
         visits = visits.filter(Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator))
+        # Never an enterprise they withdrew from, not even a visit they made before (issue 11, finding 4).
+        recused = list(
+            Recusal.objects.filter(coordinator=coordinator).values_list("enterprise_id", flat=True)
+        )
+        if recused:
+            visits = visits.exclude(enterprise_id__in=recused)
     else:
         visits = visits.filter(enterprise=enterprise)
     visits = visits.select_related("enterprise", "coordinator_a__user", "coordinator_b__user").order_by(

@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from credit.models import CreditRating, CreditRegime
@@ -22,6 +22,7 @@ from outreach.models import Announcement, TrainingMaterial, TrainingRegistration
 from portal import uploads
 from portal.exceptions import DomainError
 from portal.exports import export_response
+from portal.forms import DateTimeInput
 from portal.models import District
 from portal.roles import Role
 
@@ -110,12 +111,8 @@ class TrainingSessionForm(AudienceForm):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label=gettext_lazy("Description")
     )
-    starts_at = forms.DateTimeField(
-        label=gettext_lazy("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=gettext_lazy("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=gettext_lazy("Starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=gettext_lazy("Ends at"), widget=DateTimeInput())
     mode = forms.ChoiceField(choices=TrainingSession.Mode.choices, label=gettext_lazy("Mode"))
     place = forms.CharField(max_length=300, required=False, label=gettext_lazy("Place or meeting link"))
     capacity = forms.IntegerField(min_value=1, label=gettext_lazy("Capacity (attendees)"))
@@ -383,7 +380,9 @@ def training_invite(request, pk: int):
     session = get_object_or_404(outreach.manageable(TrainingSession.objects.all(), request.user), pk=pk)
     try:
         count = outreach.invite_audience(session=session, actor=request.user)
-        messages.success(request, _("%(n)d enterprises invited.") % {"n": count})
+        messages.success(
+            request, ngettext("%(n)d enterprise invited.", "%(n)d enterprises invited.", count) % {"n": count}
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("outreach:training_detail", pk=pk)
@@ -492,9 +491,10 @@ def calendar_feed(request, token: str):
     user = outreach.user_for_calendar_token(token)
     if user is None or not _has_calendar(user):
         raise Http404
-    name, events = outreach.calendar_events_for(user, host=request.get_host().split(":")[0] or "guanqi")
-    response = HttpResponse(
-        outreach.render_ical(events, name=name), content_type="text/calendar; charset=utf-8"
-    )
+    # A calendar client has no session: the feed speaks the owner's language.
+    with translation.override(user.reading_language):
+        name, events = outreach.calendar_events_for(user, host=request.get_host().split(":")[0] or "guanqi")
+        body = outreach.render_ical(events, name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

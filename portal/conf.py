@@ -20,8 +20,20 @@ DEFAULTS: dict[str, Any] = {
     # --- Coordination requests -------------------------------------------------------------------
     # A resolved request may be reopened this many days after its resolution.
     "REOPEN_WINDOW_DAYS": 15,
+    # A site-visit record still missing a signature this many days after it was written is escalated.
+    "VISIT_RECORD_SIGN_DAYS": 5,
+    # Working days the enterprise has to answer when customs asks it for information (then reminded).
+    "INFORMATION_RESPONSE_WORKING_DAYS": 10,
+    # A department's liaison officer answers a coordinator's referral within this many working days.
+    "REFERRAL_RESPONSE_WORKING_DAYS": 5,
     # Files one upload may carry (a request, a reply, an appeal).
     "MAX_FILES_PER_UPLOAD": 5,
+    # --- Compliance assessment (the interval and the pair's reminder are district settings:
+    # --- compliance.AssessmentPolicy) ----------------------------------------------------------------
+    # The enterprise is reminded of an improvement action this many days before its due date.
+    "IMPROVEMENT_ACTION_REMINDER_DAYS": 7,
+    # An improvement action overdue by this many working days is escalated to the office's leader.
+    "IMPROVEMENT_ACTION_ESCALATION_WORKING_DAYS": 5,
     # --- Escalation --------------------------------------------------------------------------------
     # Still overdue this many working days after the local leader was told: the Management Department.
     "ESCALATION_MANAGEMENT_AFTER_WORKING_DAYS": 3,
@@ -30,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "RECERTIFICATION_REMINDER_DAYS": [180, 90, 30],
     # Annual credit report: due between 1 January and this (month, day) each year (Decree 237).
     "ANNUAL_REPORT_DEADLINE": (6, 30),
+    # The enterprises that have not reported are reminded this many days before that deadline.
+    "ANNUAL_REPORT_REMINDER_DAYS": [30, 7],
     # --- Appeals -----------------------------------------------------------------------------------
     # Working days to decide an appeal, by type (shorter for the integrity channel and for the
     # abnormal list, whose 90-day clock keeps running while the appeal is open).

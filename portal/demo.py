@@ -105,13 +105,24 @@ DEMO_LOGINS = [
     ),
     ("coordinator.bj", Role.COORDINATOR, "首都机场海关 协调员 / coordinator"),
     ("coordinator2.bj", Role.COORDINATOR, "首都机场海关 协调员（结对） / coordinator, pair partner"),
-    ("contact.bj", Role.CONTACT_PERSON, "北京华贸国际物流有限公司 联络员 / contact person"),
+    (
+        "officer2.bj",
+        Role.CUSTOMS_OFFICER,
+        "北京朝阳海关 关员（科长），接收转办 / Chaoyang Customs officer, accepts transfers",
+    ),
+    (
+        "coordinator3.bj",
+        Role.COORDINATOR,
+        "北京朝阳海关 协调员，接收转办 / Chaoyang coordinator, accepts transfers",
+    ),
+    ("liaison.bj", Role.CUSTOMS_OFFICER, "北京海关风险防控处 联络员 / Risk Control liaison officer"),
+    ("contact.bj", Role.CONTACT_PERSON, "北京华贸国际物流有限公司 企业联系人 / contact person"),
     ("staff.bj", Role.ENTERPRISE_STAFF, "北京华贸国际物流有限公司 员工 / enterprise staff"),
     ("contact.tj", Role.CONTACT_PERSON, "天津 enterprise contact person (another enterprise)"),
     (
         "contact.repair",
         Role.CONTACT_PERSON,
-        "失信企业联络员，可申请信用修复 / untrustworthy enterprise, eligible for repair",
+        "失信企业联系人，可申请信用修复 / untrustworthy enterprise, eligible for repair",
     ),
 ]
 
@@ -228,6 +239,11 @@ def _staff(ctx: DemoContext) -> None:
     for office in ctx.offices:
         if office.pk == airport.pk:
             leader = officer
+        elif office.code == "0102":
+            # The office a demo request is transferred to: its leader accepts (or declines) transfers.
+            leader = user(
+                ctx, "officer2.bj", "陈科长", [Role.CUSTOMS_OFFICER], is_staff=True, local_customs=office
+            )
         else:
             leader = user(
                 ctx,

@@ -43,7 +43,14 @@ def escalate(obj, *, level: int, local_customs, title, body="", url: str = "") -
                 )
             else:
                 recipients = list(management_department_staff(local_customs.district_id))
-            notify(recipients, verb="escalation", title=title, body=body, url=url)
+            notify(
+                recipients,
+                verb="escalation",
+                title=title,
+                body=body,
+                url=url,
+                enterprise_id=getattr(obj, "enterprise_id", None),
+            )
     except IntegrityError:
         return None
     return escalation
@@ -54,3 +61,59 @@ def escalation_levels(obj) -> set[int]:
     return set(
         Escalation.objects.filter(content_type=content_type, object_id=obj.pk).values_list("level", flat=True)
     )
+
+
+def escalate_many(objects, *, level: int, office_of, title_of, url_of) -> list:
+    """The set-based ``escalate`` of a batch job: escalate each of ``objects`` (one model) to ``level``
+    once — already escalated ones are skipped — and notify, in a fixed number of queries per batch.
+    ``office_of(obj)`` is the local customs whose leader hears of it (the Management Department when the
+    office has no leader); ``title_of``/``url_of`` word the notification. Returns the objects escalated
+    now. Call inside the batch's transaction, with the rows locked."""
+    from portal.notifications import Notice, notify_each
+
+    objects = list(objects)
+    if not objects:
+        return []
+    content_type = ContentType.objects.get_for_model(objects[0])
+    done = set(
+        Escalation.objects.filter(
+            content_type=content_type, object_id__in=[o.pk for o in objects], level=level
+        ).values_list("object_id", flat=True)
+    )
+    fresh = [o for o in objects if o.pk not in done]
+    if not fresh:
+        return []
+    Escalation.objects.bulk_create(
+        [Escalation(content_type=content_type, object_id=o.pk, level=level) for o in fresh],
+        ignore_conflicts=True,
+    )
+    offices = {o.pk: office_of(o) for o in fresh}
+    leaderless = {office.district_id for office in offices.values() if not office.leader_id}
+    managers: dict[int, list[User]] = {}
+    if leaderless or level != Escalation.Level.LOCAL_LEADER:
+        districts = {office.district_id for office in offices.values()}
+        for user in User.objects.filter(
+            is_active=True,
+            groups__name=Role.MANAGER,
+            department__district_id__in=sorted(districts),
+            department__is_management_department=True,
+        ).select_related("department"):
+            managers.setdefault(user.department.district_id, []).append(user)  # type: ignore[union-attr]
+    notices = []
+    for obj in fresh:
+        office = offices[obj.pk]
+        if level == Escalation.Level.LOCAL_LEADER and office.leader_id:
+            recipients = [office.leader]
+        else:
+            recipients = managers.get(office.district_id, [])
+        notices.append(
+            Notice(
+                recipients=tuple(recipients),
+                verb="escalation",
+                title=title_of(obj),
+                url=url_of(obj),
+                enterprise_id=getattr(obj, "enterprise_id", None),
+            )
+        )
+    notify_each(notices)
+    return fresh

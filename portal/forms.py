@@ -37,6 +37,25 @@ def files_help() -> str:
     }
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value is always ISO (YYYY-MM-DD), whatever the page's language: an
+    ``<input type=date>`` shows nothing for "2026/12/05", which is how Chinese formats a date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker; its value is always ``YYYY-MM-DDTHH:MM`` whatever the language."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
 class BootstrapMixin:
     """Call ``self._style()`` at the end of ``__init__`` to give every widget Bootstrap's class."""
 

@@ -98,3 +98,29 @@ def run_in_batches(
 
 def today_or(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
+
+
+def run_set_in_batches(
+    candidates: QuerySet,
+    handle_batch: Callable[[list], int],
+    *,
+    result: JobResult,
+    batch_size: int | None = None,
+) -> JobResult:
+    """The set-based runner: like ``run_in_batches`` (keyset batches, one transaction each, rows locked
+    with SKIP LOCKED and re-checked against ``candidates``), but ``handle_batch(rows)`` acts on the whole
+    batch in a fixed number of queries and returns how many rows it acted on."""
+    batch_size = batch_size or default_batch_size()
+    last_pk = 0
+    while True:
+        ids = list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return result
+        last_pk = ids[-1]
+        with transaction.atomic():
+            rows = list(
+                candidates.filter(pk__in=ids).order_by("pk").select_for_update(skip_locked=True, of=("self",))
+            )
+            acted = handle_batch(rows) if rows else 0
+        result.processed += acted
+        result.skipped += len(ids) - acted

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.signals import pre_delete
@@ -19,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.messages import render
 from portal.roles import CUSTOMS_ROLES, ENTERPRISE_ROLES, Role
 
 
@@ -185,6 +187,14 @@ class User(AbstractUser):
         verbose_name=_("department"),
     )
     email_notifications = models.BooleanField(_("e-mail notifications"), default=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the pages, notifications and e-mails. Empty: the browser's."),
+    )
+    browser_language = models.CharField(_("browser language"), max_length=10, blank=True, editable=False)
     announcement_digest = models.BooleanField(_("e-mail digest of announcements"), default=False)
     # Who changed an account and how; never the password hash or the last login.
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -209,6 +219,11 @@ class User(AbstractUser):
         if self.is_superuser:
             names.add(Role.ADMINISTRATOR)
         return frozenset(names & set(Role.values))
+
+    @property
+    def reading_language(self) -> str:
+        """The language to write to this user in: their choice, else their browser's, else the portal's."""
+        return self.language or self.browser_language or settings.LANGUAGE_CODE
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
@@ -239,15 +254,25 @@ class User(AbstractUser):
 
 
 class Notification(models.Model):
-    """An in-app notification (the bell). E-mail copies are sent by Celery after commit."""
+    """An in-app notification (the bell); an e-mail copy is sent by Celery after commit.
+
+    ``message`` and ``details`` are stored as a message and its parameters (``portal.messages``) and
+    rendered in the reader's language when read. Notifications of one ``group_key`` (e.g. one request)
+    are coalesced while unread: a new one updates the unread row and counts it (``count``).
+    ``enterprise_id`` says which enterprise the notification is about, so a coordinator who withdraws
+    from an enterprise loses what the bell had told them of it.
+    """
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     verb = models.CharField(_("kind"), max_length=50)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("body"), blank=True)
+    message = models.JSONField(_("message"), default=dict)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    group_key = models.CharField(_("group"), max_length=100, blank=True)
+    count = models.PositiveIntegerField(_("events"), default=1)
+    enterprise_id = models.BigIntegerField(_("enterprise"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
@@ -259,10 +284,24 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notif_recipient_recent"),
             models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notif_unread"),
+            models.Index(
+                fields=["recipient", "group_key"],
+                condition=models.Q(read_at__isnull=True) & ~models.Q(group_key=""),
+                name="notif_unread_group",
+            ),
+            models.Index(fields=["recipient", "enterprise_id"], name="notif_enterprise"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title(self) -> str:
+        return render(self.message)
+
+    @property
+    def body(self) -> str:
+        return render(self.details)
 
 
 class OutboxMessage(models.Model):
@@ -343,3 +382,20 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model} #{self.object_id} → {self.get_level_display()}"
+
+
+class DeadlineNotice(models.Model):
+    """One reminder or overdue notice sent for one deadline (``portal.deadlines``: its ``key``) and step:
+    makes every reminder job idempotent whatever runs twice or in two workers at once."""
+
+    key = models.CharField(_("deadline"), max_length=120)
+    step = models.CharField(_("step"), max_length=20)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline notice")
+        verbose_name_plural = _("deadline notices")
+        constraints = [models.UniqueConstraint(fields=["key", "step"], name="one_notice_per_deadline_step")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.step}"

@@ -6,8 +6,9 @@ resolve yet is skipped, so the menu never links to a missing page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ class NavEntry:
     url_name: str
     label: StrOrPromise
     roles: frozenset[str]
+    # Narrower than a role (e.g. only the officers named liaison officers): called with the user.
+    visible: Callable[[Any], bool] | None = None
 
 
 ENTERPRISE = frozenset({Role.CONTACT_PERSON, Role.ENTERPRISE_STAFF})
@@ -46,7 +49,7 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     items = []
     roles = user.roles
     for entry in NAV:
-        if not (entry.roles & roles):
+        if not (entry.roles & roles) or (entry.visible is not None and not entry.visible(user)):
             continue
         try:
             url = reverse(entry.url_name)
@@ -63,4 +66,6 @@ NAV += [
     NavEntry("enterprises:my_registration", _("Registration data"), ENTERPRISE),
     NavEntry("credit:selfexam_list", _("Self-examination"), ENTERPRISE),
     NavEntry("credit:selfexam_overview", _("Self-examinations"), COORDINATOR | OFFICER),
+    NavEntry("compliance:assessment_list", _("Assessments"), COORDINATOR),
+    NavEntry("compliance:enterprise_home", _("Compliance assessment"), ENTERPRISE),
 ]

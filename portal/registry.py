@@ -7,6 +7,8 @@ requests; a credit downgrade ends the coordinator pair — the higher app *regis
 
 - ``enterprise_panels``: cards of the enterprise home page (``enterprises.views.home``) and of the
   enterprise file, each rendered from its own template and context function.
+- ``request_sections``: sections of a coordination request's page (``coordination.views.requests``) that
+  a higher app owns (liaison: the referrals to departments); ``context(request, obj)`` as for panels.
 - ``hooks``: named synchronous hooks (``hooks.run(name, **kwargs)``), called inside the caller's
   transaction, so what they change commits or rolls back with the cause.
 """
@@ -63,4 +65,5 @@ class HookRegistry:
 
 
 enterprise_panels = PanelRegistry()
+request_sections = PanelRegistry()
 hooks = HookRegistry()

@@ -62,8 +62,10 @@ INSTALLED_APPS = [
     "credit.apps.CreditConfig",
     "coordinators.apps.CoordinatorsConfig",
     "coordination.apps.CoordinationConfig",
+    "compliance.apps.ComplianceConfig",
     "appeals.apps.AppealsConfig",
     "outreach.apps.OutreachConfig",
+    "liaison.apps.LiaisonConfig",
     "supervision.apps.SupervisionConfig",
 ]
 
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.security.IdleTimeoutMiddleware",
     "portal.security.SecondFactorMiddleware",
+    "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -256,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.document_errors",
     ],
+    "ENUM_NAME_OVERRIDES": {"ImprovementActionStatusEnum": "compliance.models.ActionStatus"},
 }
 
 # --- Security (production) ------------------------------------------------------------------------
@@ -292,6 +296,8 @@ def _env_tunables() -> dict:
     casts = {
         "REOPEN_WINDOW_DAYS": env.int,
         "TRAINING_PERIOD_MONTHS": env.int,
+        "IMPROVEMENT_ACTION_REMINDER_DAYS": env.int,
+        "IMPROVEMENT_ACTION_ESCALATION_WORKING_DAYS": env.int,
         "ATTACHMENT_MAX_BYTES": env.int,
         "IMPORT_MAX_ROWS": env.int,
         "JOB_BATCH_SIZE": env.int,

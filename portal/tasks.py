@@ -2,6 +2,9 @@
 ``manage.py run_job`` runs now."""
 
 from celery import shared_task
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
 
 from portal import outbox
 from portal.conf import tunable
@@ -39,10 +42,6 @@ def ping(value: str = "pong", outbox_id: int | None = None) -> str:
 )
 def send_notification_email(self, notification_id: int, outbox_id: int | None = None) -> bool:
     """E-mail one notification. Idempotent: ``emailed_at`` is set once the mail is handed to SMTP."""
-    from django.core.mail import send_mail
-    from django.db import transaction
-    from django.utils import timezone
-
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
@@ -53,12 +52,24 @@ def send_notification_email(self, notification_id: int, outbox_id: int | None = 
         if notification is None:
             return False
         link = f"{tunable('PORTAL_URL')}{notification.url}" if notification.url else ""
+        # In the recipient's language, whoever caused the notification.
+        with translation.override(notification.recipient.reading_language):
+            subject, body = f"[关企 Guanqi] {notification.title}", notification.body
         send_mail(
-            subject=f"[关企 Guanqi] {notification.title}",
-            message="\n\n".join(part for part in (notification.body, link) if part),
+            subject=subject,
+            message="\n\n".join(part for part in (body, link) if part),
             from_email=None,
             recipient_list=[notification.recipient.email],
         )
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+@shared_task(name="portal.send_notification_emails", ignore_result=True)
+def send_notification_emails(notification_ids: list[int], outbox_id: int | None = None) -> int:
+    """E-mail a batch job's notifications (``portal.notifications.notify_each``): one task per batch,
+    each mail sent (and retried) as ``send_notification_email``."""
+    for notification_id in notification_ids:
+        send_notification_email.delay(notification_id)
+    return len(notification_ids)

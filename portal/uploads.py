@@ -27,7 +27,7 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal.conf import attachment_extensions, tunable
 from portal.exceptions import DomainError
@@ -180,9 +180,11 @@ def check_upload(upload) -> CheckedFile:
 
 def check_uploads(uploads) -> list[CheckedFile]:
     uploads = [u for u in uploads or [] if u]
-    if len(uploads) > int(tunable("MAX_FILES_PER_UPLOAD")):
+    limit = int(tunable("MAX_FILES_PER_UPLOAD"))
+    if len(uploads) > limit:
         raise AttachmentError(
-            _("Attach at most %(n)s files at a time.") % {"n": int(tunable("MAX_FILES_PER_UPLOAD"))}
+            ngettext("Attach at most %(n)s file at a time.", "Attach at most %(n)s files at a time.", limit)
+            % {"n": limit}
         )
     return [check_upload(u) for u in uploads]
 

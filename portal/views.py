@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import redis
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from portal.roles import Role
 from portal.typing import AuthenticatedHttpRequest
+
+NOTIFICATIONS_SHOWN = 100
 
 START_PAGES = {
     Role.ADMINISTRATOR: "admin:index",
@@ -75,11 +82,49 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The bell: the user's latest notifications; opening the page marks them read."""
-    items = list(request.user.notifications.all()[:100])
+    """The bell: the user's latest notifications, in the reader's language; POST marks all read."""
     if request.method == "POST":
-        from django.utils import timezone
-
         request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("portal:notifications")
+    items = list(request.user.notifications.all()[:NOTIFICATIONS_SHOWN])
     return render(request, "portal/notifications.html", {"items": items})
+
+
+@login_required
+def open_notification(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Opening a notification marks it read and follows its link (only the recipient's own: else 404)."""
+    notification = get_object_or_404(request.user.notifications, pk=pk)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect("portal:notifications")
+    return redirect(target)
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in; remembers the browser's language for the e-mails and notifications of a user who never
+    chose one."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        language = getattr(self.request, "LANGUAGE_CODE", "")
+        if language and language != user.browser_language:
+            type(user).objects.filter(pk=user.pk).update(browser_language=language)
+        return response
+
+
+@login_required
+@require_POST
+def set_language(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The header's language switch: remembered for the user (pages, notifications and e-mails)."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

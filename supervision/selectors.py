@@ -245,7 +245,7 @@ def _request_metrics(scope: DashboardScope) -> dict:
     first response and to resolution; site visits done in the period; mean satisfaction of requests
     resolved in the period. Each a correlated subquery on ``RequestHandler``/``SiteVisit``."""
 
-    handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"))
+    handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"), ended_at__isnull=True)
     in_period = handled.filter(request__filed_at__gte=scope.since)
 
     def median(hours: Func, **conditions) -> Subquery:
@@ -356,7 +356,7 @@ def _coordinator_items(scope: DashboardScope, coordinator: Coordinator) -> dict:
 
     requests = (
         CoordinationRequest.objects.visible_to(scope.user)
-        .filter(handlers__coordinator=coordinator, status__in=OPEN_STATUSES)
+        .filter(handlers__coordinator=coordinator, handlers__ended_at__isnull=True, status__in=OPEN_STATUSES)
         .select_related("enterprise")
         .order_by("resolution_due", "pk")
     )

@@ -11,4 +11,6 @@ urlpatterns = [
     path("coordinators/<int:pk>/", views.coordinator_detail, name="dashboard_coordinator"),
     path("coordinators/<int:pk>/rebalance/", views.rebalance, name="dashboard_rebalance"),
     path("reassign/<int:enterprise_pk>/", views.reassign, name="dashboard_reassign"),
+    path("rotations/", views.rotations, name="rotations"),
+    path("rotations/<int:pk>/", views.rotation_confirm, name="rotation_confirm"),
 ]

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coordination import selectors as coordination_selectors
 from coordinators import services as coordination
-from coordinators.models import Coordinator, PairAssignment
+from coordinators.models import Coordinator, PairAssignment, Rotation
+from liaison import selectors as liaison_selectors
 from outreach.services import heads_missing_training
 from portal.exceptions import DomainError
 from portal.exports import export_response
@@ -118,6 +123,9 @@ def dashboard_page(request):
         "recert": dashboard.recertification_counts(narrowed),
         "recert_rows": list(dashboard.recertifications_due(narrowed, within_days=opts["due"])[:50]),
         "abnormal_rows": list(dashboard.abnormal_nearing(narrowed)[:50]),
+        "referral_times": liaison_selectors.referral_times(
+            district_ids=narrowed.district_ids, since=narrowed.since
+        ),
         "has_requests": has_requests,
         "factor": dashboard.overload_factor(),
         "load_chart": dashboard.bar_chart(
@@ -263,15 +271,8 @@ def rebalance(request, pk: int):
             (page - 1) * REBALANCE_PAGE : page * REBALANCE_PAGE + 1
         ]
     )
-    suggestions = []
-    for pair in pairs[:REBALANCE_PAGE]:
-        try:
-            suggested = coordination.suggest_pair(pair.enterprise)
-            error = ""
-        except DomainError as exc:
-            suggested, error = [], exc.message
-        better = bool(suggested) and coordinator.pk not in {c.pk for c in suggested}
-        suggestions.append({"pair": pair, "suggested": suggested, "better": better, "error": error})
+    # Only the overloaded coordinator is replaced; the proposals spread the enterprises over colleagues.
+    suggestions = coordination.propose_replacements(coordinator, pairs[:REBALANCE_PAGE])
     return render(
         request,
         "supervision/dashboard_rebalance.html",
@@ -344,3 +345,140 @@ def reassign(request, enterprise_pk: int):
             "back": back,
         },
     )
+
+
+# --- Rotation (docs/DOMAIN.md, "Coordinators") ------------------------------------------------------------
+
+ROTATIONS_PAGE = 50
+
+
+def _rotation_scope(request):
+    """Managers (their district) and administrators confirm rotations; nobody else sees this page."""
+    scope = dashboard.scope_for(request.user)
+    return scope if scope is not None and scope.can_rebalance else None
+
+
+@login_required
+def rotations(request):
+    """The rotations due in the manager's district, the soonest limit first, each with a proposed
+    substitute (load-balanced across the page). Keyset pages of ``ROTATIONS_PAGE``; a constant number of
+    queries whatever the data."""
+    if _rotation_scope(request) is None:
+        return forbidden(request)
+    due = (
+        Rotation.objects.visible_to(request.user)
+        .pending()
+        .select_related("coordinator__user", "enterprise__local_customs")
+    )
+    after = request.GET.get("after", "")
+    if after:
+        try:
+            limit_on, pk = after.split("_")
+            due = due.filter(
+                Q(limit_on__gt=datetime.date.fromisoformat(limit_on))
+                | Q(limit_on=datetime.date.fromisoformat(limit_on), pk__gt=int(pk))
+            )
+        except ValueError:
+            raise Http404 from None
+    page = list(due.order_by("limit_on", "pk")[: ROTATIONS_PAGE + 1])
+    shown = page[:ROTATIONS_PAGE]
+    pairs = {
+        pair.enterprise_id: pair
+        for pair in PairAssignment.objects.active()
+        .filter(enterprise_id__in=[r.enterprise_id for r in shown])
+        .select_related("enterprise", "coordinator_a__user", "coordinator_b__user")
+    }
+    with_pair = [r for r in shown if r.enterprise_id in pairs]
+    proposals = coordination.propose_substitutes([(pairs[r.enterprise_id], r.coordinator) for r in with_pair])
+    rows = [{"rotation": r, "proposal": p} for r, p in zip(with_pair, proposals, strict=True)]
+    nxt = shown[-1] if len(page) > ROTATIONS_PAGE else None
+    return render(
+        request,
+        "supervision/rotations.html",
+        {
+            "rows": rows,
+            "next_cursor": f"{nxt.limit_on.isoformat()}_{nxt.pk}" if nxt else "",
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def rotation_confirm(request, pk: int):
+    """Confirm one rotation with a substitute: the page shows what will move (open requests, visits),
+    the POST calls ``coordinators.services.rotate``."""
+    if _rotation_scope(request) is None:
+        return forbidden(request)
+    rotation = (
+        Rotation.objects.visible_to(request.user)
+        .select_related("coordinator__user", "enterprise__local_customs")
+        .filter(pk=pk)
+        .first()
+    )
+    if rotation is None:
+        raise Http404
+    pair = (
+        PairAssignment.objects.active()
+        .filter(enterprise_id=rotation.enterprise_id)
+        .select_related("enterprise", "coordinator_a__user", "coordinator_b__user")
+        .first()
+    )
+    if rotation.status != Rotation.Status.DUE or pair is None:
+        messages.info(request, _("This rotation is no longer due."))
+        return redirect("supervision:rotations")
+    (proposal,) = coordination.propose_substitutes([(pair, rotation.coordinator)])
+    colleagues = (
+        coordination.with_workload(
+            Coordinator.objects.assignable().filter(local_customs_id=rotation.enterprise.local_customs_id)
+        )
+        .exclude(pk__in=[pair.coordinator_a_id, pair.coordinator_b_id])
+        .select_related("user")
+        .order_by("enterprise_count", "user__full_name")
+    )
+    form = RotationForm(
+        request.POST if request.method == "POST" else None,
+        colleagues=colleagues,
+        initial={"substitute": proposal.substitute.pk if proposal.substitute else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = coordination.rotate(
+                rotation=rotation, substitute=form.cleaned_data["substitute"], actor=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(substitute)s takes over %(enterprise)s from %(leaving)s.")
+                % {"substitute": done.substitute, "enterprise": done.enterprise, "leaving": done.coordinator},
+            )
+            return redirect("supervision:rotations")
+    return render(
+        request,
+        "supervision/rotation_confirm.html",
+        {
+            "rotation": rotation,
+            "pair": pair,
+            "proposal": proposal,
+            "form": form,
+            "work": coordination_selectors.open_work_of(rotation.coordinator, rotation.enterprise),
+        },
+    )
+
+
+class RotationForm(forms.Form):
+    substitute = forms.ModelChoiceField(queryset=Coordinator.objects.none(), label=gettext_lazy("Substitute"))
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["substitute"]
+        field.queryset = colleagues  # type: ignore[attr-defined]
+        field.label_from_instance = lambda c: (
+            _("%(name)s (%(n)s enterprises)")
+            % {  # type: ignore[attr-defined]
+                "name": c.user.display_name,
+                "n": c.enterprise_count,
+            }
+        )
+        field.widget.attrs["class"] = "form-select"

@@ -71,6 +71,9 @@ def classify(response, *, action: bool = False, admin_page: bool = False) -> Out
         return Outcome(True, status, "signed out")
     if status in (403, 404, 405, 429):
         return Outcome(False, status)
+    if status == 400 and b"No such" in response.content:
+        # An API write naming an object in its body ("request": id) that the user cannot see.
+        return Outcome(False, status, "no such object")
     if location:
         if location.startswith(DENY_REDIRECTS) or (admin_page and location.rstrip("/").endswith("/admin")):
             return Outcome(False, status, location)

@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.utils import timezone
 
 from appeals.models import AppealAttachment
+from compliance import services as compliance
+from compliance.models import ActionFile, ImprovementAction
 from coordination import services as requests
-from coordination.models import RequestAttachment
+from coordination.models import RequestAttachment, VisitAttachment
 from coordinators import services as coordinators
-from coordinators.models import RecusalReason
+from coordinators.models import RecusalReason, Rotation
 from credit.models import Judgement, StandardItem
 from credit.services import self_examination
 from enterprises import services as enterprises
+from liaison import services as liaison
 from outreach import services as outreach
-from tests.factories import UserFactory
+from portal.models import Department, Notification, User
+from portal.roles import Role
+from tests.factories import DepartmentFactory, UserFactory
 from tests.world import World, pdf
 
 ROLES = (
@@ -114,6 +120,78 @@ def build() -> AccessWorld:
     )
     token = outreach.calendar_token_for(a.contact)
 
+    # Issues 12 and 15: a co-signed visit record with a file; a referral to a department and a department
+    # notice; a signed compliance assessment with an improvement action answered with a file; a rotation
+    # due; a notification of A's contact person.
+    record = requests.record_site_visit(
+        visit=requests.schedule_site_visit(
+            request=request,
+            actor=coordinator_a.user,
+            coordinators=[coordinator_a, a.spare],
+            scheduled_for=now + datetime.timedelta(hours=1),
+            place="仓库",
+            purpose="复核",
+        ),
+        actor=coordinator_a.user,
+        attendees="王芳",
+        findings="单证齐全",
+        files=[pdf("record.pdf")],
+        now=now + datetime.timedelta(hours=2),
+    )
+    department = cast(
+        Department, DepartmentFactory(district=w.district, name_zh="风险防控处", name_en="Risk Control")
+    )
+    liaison_officer = cast(
+        User, UserFactory(roles=[Role.CUSTOMS_OFFICER], department=department, is_staff=True)
+    )
+    liaison.name_liaison_officer(department=department, user=liaison_officer, actor=w.manager)
+    referral = liaison.refer(
+        request=request, department=department, question="请协助核实", actor=coordinator_a.user
+    )
+    notice = liaison.publish_notice(
+        department=department,
+        kind="supervision",
+        title="监管信息",
+        body="内容",
+        enterprises=[a.enterprise],
+        actor=liaison_officer,
+    )
+    not_met = next(iter(StandardItem.objects.filter(active=True).order_by("position", "code")))
+    assessment = compliance.start_assessment(enterprise=a.enterprise, actor=coordinator_a.user)
+    compliance.save_assessment(
+        assessment=assessment,
+        actor=coordinator_a.user,
+        assessed_on=timezone.localdate(),
+        summary="总体有效",
+        answers={
+            item.code: (("not_met", "缺少复核记录", "") if item.pk == not_met.pk else ("met", "", ""))
+            for item in StandardItem.objects.filter(active=True)
+        },
+        actions=[
+            compliance.ActionInput(
+                item_code=not_met.code,
+                description="建立复核制度",
+                owner="关务经理",
+                due_on=timezone.localdate() + datetime.timedelta(days=30),
+            )
+        ],
+        sign=True,
+    )
+    compliance.sign_assessment(assessment=assessment, actor=a.spare.user)
+    improvement = ImprovementAction.objects.get(assessment=assessment)
+    compliance.respond_to_action(
+        action=improvement, actor=a.contact, answer="已建立", files=[pdf("plan.pdf")]
+    )
+    rotation = Rotation.objects.create(
+        enterprise=a.enterprise,
+        district_id=a.enterprise.district_id,
+        coordinator=coordinator_a,
+        serving_since=timezone.localdate() - datetime.timedelta(days=2000),
+        limit_on=timezone.localdate() + datetime.timedelta(days=30),
+        listed_on=timezone.localdate(),
+    )
+    notification = Notification.objects.filter(recipient=a.contact).order_by("pk").first()
+
     users = {
         "anonymous": None,
         "contact_a": a.contact,
@@ -152,5 +230,20 @@ def build() -> AccessWorld:
         "announcement": announcement.pk,
         "calendar_token": getattr(token, "token", token),
         "coordinator": coordinator_a.pk,
+        "visit_record": record.visit_id,
+        "visit_attachment": VisitAttachment.objects.filter(record=record)
+        .values_list("pk", flat=True)
+        .first(),
+        "referral": referral.pk,
+        "notice": notice.pk,
+        "assessment": assessment.pk,
+        "improvement_action": improvement.pk,
+        "action_file": ActionFile.objects.filter(response__action=improvement)
+        .values_list("pk", flat=True)
+        .first(),
+        "rotation": rotation.pk,
+        "department": department.pk,
+        "spare": a.spare.pk,
+        "notification": notification.pk if notification else 0,
     }
     return AccessWorld(world=w, users=users, ids=ids)

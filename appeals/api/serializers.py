@@ -58,6 +58,7 @@ class AppealOutputSerializer(serializers.ModelSerializer):
             "grounds",
             "decision_reference",
             "credit_event",
+            "correcting_event",
             "abnormal_entry",
             "coordinator",
             "status",

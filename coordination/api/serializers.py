@@ -185,6 +185,9 @@ class MessageOutput(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.display_name")
     kind = MessageKindField()
     attachments = AttachmentOutput(many=True, source="visible_files")
+    body = serializers.CharField(
+        source="text", help_text="In the reader's language for lines the system wrote."
+    )
 
     class Meta:
         model = RequestMessage
@@ -212,6 +215,9 @@ class TransitionOutput(serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor.display_name", allow_null=True, default=None)
     from_status = serializers.CharField(help_text="Empty for the filing.")
     to_status = StatusField()
+    note = serializers.CharField(
+        source="note_text", help_text="In the reader's language for what the system wrote."
+    )
 
     class Meta:
         model = RequestTransition

@@ -29,6 +29,7 @@ from coordination.models import PublishedAnswer, RequestStatus
 from enterprises.scoping import member_enterprise
 from portal import uploads
 from portal.exceptions import DomainError
+from portal.registry import request_sections
 from portal.roles import ENTERPRISE_ROLES
 from portal.typing import AuthenticatedHttpRequest
 
@@ -135,13 +136,15 @@ def _detail_context(request: AuthenticatedHttpRequest, obj, **extra) -> dict:
         "reply_form": ReplyForm(customs=customs and user.is_customs_staff),
         "note_form": NoteForm(),
         "confirm_form": ConfirmForm(),
-        "transfer_form": TransferForm() if "transfer" in actions else None,
+        "transfer_form": TransferForm(request_obj=obj) if "transfer" in actions else None,
         "can_request_visit": obj.is_open
         and obj.site_visit_requested_at is None
         and access.can(user, obj, access.CONTACT_PERSON),
         "can_publish": customs
         and obj.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
         and not PublishedAnswer.objects.filter(source_request=obj).exists(),
+        "reopen_until": obj.reopen_until,
+        "sections": request_sections.render_context(request, obj),
         "can_reply": (customs and obj.status != RequestStatus.TRANSFERRED and obj.status in _REPLY_STATUSES)
         or (not user.is_customs_staff and obj.is_open and access.can(user, obj, access.ENTERPRISE)),
     }
@@ -226,7 +229,7 @@ def _action_label(action: str) -> str:
 
 
 def _transfer(request: HttpRequest, obj) -> HttpResponse:
-    form = TransferForm(request.POST)
+    form = TransferForm(request.POST, request_obj=obj)
     if form.is_valid():
         try:
             services.transfer(

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from coordination import access, knowledge, selectors, services
-from coordination.forms import PublishForm, SiteVisitForm, VisitRecordForm, WorkspaceFilterForm
-from coordination.models import SiteVisit
+from coordination.forms import (
+    PublishForm,
+    SiteVisitForm,
+    VisitActionFormSet,
+    VisitRecordForm,
+    VisitSignForm,
+    WorkspaceFilterForm,
+)
+from coordination.models import SiteVisit, SiteVisitRecord, VisitAttachment, VisitSignature
 from coordination.views.requests import _detail, _forbidden, _get_visible
+from portal import uploads
 from portal.exceptions import DomainError
 from portal.roles import Role
 from portal.typing import AuthenticatedHttpRequest
@@ -79,23 +87,95 @@ def schedule_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def record_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    visit = SiteVisit.objects.filter(pk=pk).select_related("request").first()
-    if visit is None or visit.request is None:
-        raise Http404
-    obj = _get_visible(request, visit.request.pk)
-    form = VisitRecordForm(request.POST)
-    if form.is_valid():
+    """A coordinator of the visit writes its record (on or after the visit's date)."""
+    visit = get_object_or_404(
+        SiteVisit.objects.visible_to(request.user).select_related(
+            "enterprise", "coordinator_a", "coordinator_b"
+        ),
+        pk=pk,
+    )
+    form = VisitRecordForm(request.POST or None, request.FILES or None)
+    actions = VisitActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
         try:
-            services.record_site_visit(visit=visit, actor=request.user, record=form.cleaned_data["record"])
+            services.record_site_visit(
+                visit=visit,
+                actor=request.user,
+                attendees=form.cleaned_data["attendees"],
+                findings=form.cleaned_data["findings"],
+                actions=[a for a in actions.cleaned_data if a],
+                files=form.cleaned_data["attachments"],
+            )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The visit record was saved."))
-    else:
-        messages.error(request, _("Write what was done on the visit."))
-    return redirect(_detail(obj))
+            messages.success(request, _("The visit record was saved; your partner confirms it next."))
+            return redirect("coordination:visit_detail", pk=visit.pk)
+    return render(
+        request,
+        "coordination/visit_record_form.html",
+        {"visit": visit, "form": form, "actions": actions},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def visit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A site visit and its record with its signatures; the signer whose turn it is signs here."""
+    visit = get_object_or_404(
+        SiteVisit.objects.visible_to(request.user).select_related(
+            "enterprise", "request", "coordinator_a__user", "coordinator_b__user"
+        ),
+        pk=pk,
+    )
+    record = (
+        SiteVisitRecord.objects.filter(visit=visit)
+        .select_related("written_by")
+        .prefetch_related("actions", "attachments", "signatures__signer")
+        .first()
+    )
+    decisions = _decisions_open_to(request.user, visit, record)
+    form = VisitSignForm(request.POST or None, decisions=decisions)
+    if request.method == "POST" and record is not None and form.is_valid():
+        try:
+            services.sign_visit_record(
+                record=record,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your signature was recorded."))
+            return redirect("coordination:visit_detail", pk=visit.pk)
+    is_visitor = request.user.pk in (visit.coordinator_a.user_id, visit.coordinator_b.user_id)
+    context = {
+        "visit": visit,
+        "record": record,
+        "sign_form": form if decisions else None,
+        "can_record": record is None
+        and is_visitor
+        and visit.status == SiteVisit.Status.SCHEDULED
+        and timezone.localdate() >= timezone.localtime(visit.scheduled_for).date(),
+    }
+    return render(request, "coordination/visit_detail.html", context, status=400 if form.errors else 200)
+
+
+def _decisions_open_to(user, visit, record) -> list[str]:
+    if record is None or record.signature_of(user) is not None:
+        return []
+    if user.pk in record.coordinator_user_ids:
+        return [VisitSignature.Decision.CONFIRMED]
+    if record.confirmed_by_both and access.is_contact_person(user, visit.enterprise_id):
+        return [VisitSignature.Decision.ACKNOWLEDGED, VisitSignature.Decision.DISPUTED]
+    return []
+
+
+@login_required
+def visit_attachment(request: AuthenticatedHttpRequest, pk: int):
+    return uploads.file_response(get_object_or_404(VisitAttachment.objects.visible_to(request.user), pk=pk))
 
 
 @login_required

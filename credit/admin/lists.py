@@ -15,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,6 +34,7 @@ from credit.services import annual_reports, repair
 from enterprises.models import Enterprise
 from portal.admin.toolkit import AppendOnlyAdminMixin, ScopedAdminMixin, bulk_action_with_form
 from portal.exceptions import DomainError
+from portal.forms import DateInput
 
 
 class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
@@ -65,7 +66,7 @@ class ListEnterpriseForm(forms.Form):
     reason_text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Details")
     )
-    listed_on = forms.DateField(label=_("Listed on"), initial=timezone.localdate)
+    listed_on = forms.DateField(label=_("Listed on"), initial=timezone.localdate, widget=DateInput())
 
     def __init__(self, *args, user, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +80,7 @@ class ListEnterpriseForm(forms.Form):
 
 class CureForm(forms.Form):
     cure = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("How the cause was cured"))
-    removed_on = forms.DateField(label=_("Removed on"), initial=timezone.localdate)
+    removed_on = forms.DateField(label=_("Removed on"), initial=timezone.localdate, widget=DateInput())
 
 
 @admin.register(AbnormalListEntry)
@@ -153,7 +154,14 @@ class AbnormalListEntryAdmin(ScopedRecordAdmin):
             call=lambda entry, data: abnormal.remove_from_list(
                 entry=entry, cure=data["cure"], removed_on=data["removed_on"], actor=request.user
             ),
-            success=lambda n, data: gettext("Removed %(n)d entries from the abnormal list.") % {"n": n},
+            success=lambda n, data: (
+                ngettext(
+                    "Removed %(n)d entry from the abnormal list.",
+                    "Removed %(n)d entries from the abnormal list.",
+                    n,
+                )
+                % {"n": n}
+            ),
             title=gettext("Remove from the abnormal list"),
             submit_label=gettext("Remove"),
         )
@@ -161,7 +169,7 @@ class AbnormalListEntryAdmin(ScopedRecordAdmin):
 
 @admin.register(AbnormalListIdentification)
 class AbnormalListIdentificationAdmin(AppendOnlyAdminMixin, ScopedRecordAdmin):
-    list_display = ["entry", "identified_on", "credit_event", "note"]
+    list_display = ["entry", "identified_on", "credit_event", "note_text"]
     list_select_related = ["entry__enterprise", "credit_event__to_rating"]
     show_full_result_count = False
     date_hierarchy = "identified_on"
@@ -242,7 +250,14 @@ class AnnualReportCandidateAdmin(ScopedRecordAdmin):
             call=lambda candidate, data: annual_reports.confirm_candidate(
                 candidate=candidate, actor=request.user, note=data["note"]
             ),
-            success=lambda n, data: gettext("%(n)d enterprises put on the abnormal list.") % {"n": n},
+            success=lambda n, data: (
+                ngettext(
+                    "%(n)d enterprise put on the abnormal list.",
+                    "%(n)d enterprises put on the abnormal list.",
+                    n,
+                )
+                % {"n": n}
+            ),
             title=gettext("Put these enterprises on the abnormal list"),
             submit_label=gettext("Confirm"),
         )
@@ -257,7 +272,9 @@ class AnnualReportCandidateAdmin(ScopedRecordAdmin):
             call=lambda candidate, data: annual_reports.dismiss_candidate(
                 candidate=candidate, actor=request.user, note=data["note"]
             ),
-            success=lambda n, data: gettext("%(n)d candidates dismissed.") % {"n": n},
+            success=lambda n, data: (
+                ngettext("%(n)d candidate dismissed.", "%(n)d candidates dismissed.", n) % {"n": n}
+            ),
             title=gettext("Dismiss candidates"),
             submit_label=gettext("Dismiss"),
         )
@@ -277,6 +294,9 @@ class RecertificationReminderAdmin(AppendOnlyAdminMixin, ScopedRecordAdmin):
 
 
 # --- Credit repair ---------------------------------------------------------------------------------------
+
+
+REPAIR_SELECTION = 20  # applications decided at once (each shows its eligibility, a few queries)
 
 
 class RepairDecisionForm(forms.Form):
@@ -325,23 +345,40 @@ class RepairApplicationAdmin(ScopedRecordAdmin):
 
     def _decide(self, request, queryset, *, granted: bool):
         title = gettext("Grant credit repair") if granted else gettext("Refuse credit repair")
-        message = (
-            gettext("%(n)d applications granted: the enterprises are repaired.")
-            if granted
-            else gettext("%(n)d applications refused.")
-        )
+
+        def message(n: int) -> str:
+            if granted:
+                return ngettext(
+                    "%(n)d application granted: the enterprise is repaired.",
+                    "%(n)d applications granted: the enterprises are repaired.",
+                    n,
+                ) % {"n": n}
+            return ngettext("%(n)d application refused.", "%(n)d applications refused.", n) % {"n": n}
+
+        selection = queryset.select_related("enterprise__rating")
+
+        def rows():
+            # Called by the confirmation page only (at most REPAIR_SELECTION rows): the officer sees each
+            # application's date in local time and where the enterprise stands today before deciding.
+            return [
+                {"application": a, "eligibility": repair.repair_eligibility(a.enterprise)}
+                for a in selection[:REPAIR_SELECTION]
+            ]
+
         return bulk_action_with_form(
             self,
             request,
-            queryset.select_related("enterprise"),
+            selection,
             form=RepairDecisionForm,
+            template="admin/credit/repairapplication/decide.html",
+            rows=rows,
             call=lambda application, data: repair.decide_repair(
                 application=application, granted=granted, reasons=data["reasons"], actor=request.user
             ),
-            success=lambda n, data: message % {"n": n},
+            success=lambda n, data: message(n),
             title=title,
             submit_label=title,
-            limit=20,
+            limit=REPAIR_SELECTION,
         )
 
     @admin.action(description=_("Grant credit repair"), permissions=["decide"])

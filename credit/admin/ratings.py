@@ -41,6 +41,7 @@ from portal.admin.toolkit import (
     extend_admin,
 )
 from portal.exceptions import DomainError
+from portal.forms import DateInput
 
 # --- Regimes, ratings, mappings: editable data ---------------------------------------------------------
 
@@ -103,10 +104,12 @@ class RecordCreditEventForm(forms.Form):
         label=_("new rating"),
         help_text=_("A rating of the regime in force on the effective date."),
     )
-    effective_date = forms.DateField(
-        label=_("effective date"), widget=forms.DateInput(attrs={"type": "date"})
+    effective_date = forms.DateField(label=_("effective date"), widget=DateInput())
+    # A correction after an upheld appeal is recorded from the appeal, which it then names.
+    reason = forms.ChoiceField(
+        choices=[c for c in CreditEventReason.choices if c[0] != CreditEventReason.APPEAL_CORRECTION],
+        label=_("reason"),
     )
-    reason = forms.ChoiceField(choices=CreditEventReason.choices, label=_("reason"))
     reason_text = forms.CharField(
         label=_("reason details"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

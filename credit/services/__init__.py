@@ -20,6 +20,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from credit.models import (
 )
 from enterprises.models import Enterprise
 from portal.exceptions import ConflictError, DomainError
+from portal.messages import Text
 from portal.registry import hooks
 
 #: Hook run after every recorded credit event, in its transaction: ``enterprise``, ``rating`` (the new
@@ -95,9 +97,16 @@ class RaiseBar:
     until: datetime.date | None
 
 
-def raise_bars(enterprise, *, on: datetime.date, for_certification: bool) -> list[RaiseBar]:
-    """Why the enterprise's rating may not be raised on ``on`` (empty list: it may)."""
+def raise_bars(
+    enterprise, *, on: datetime.date, for_certification: bool, ignoring: CreditEvent | None = None
+) -> list[RaiseBar]:
+    """Why the enterprise's rating may not be raised on ``on`` (empty list: it may).
+
+    ``ignoring``: a decision found wrong on appeal starts no bar of its own (the gift-rule and re-apply
+    bars it would have started); the abnormal list still bars a raise while the enterprise is listed.
+    """
     bars: list[RaiseBar] = []
+    ignored = Q(pk=ignoring.pk) if ignoring is not None else Q(pk__in=[])
     regime = regime_on(on)
     if AbnormalListEntry.objects.filter(
         enterprise=enterprise, removed_on__isnull=True, listed_on__lte=on
@@ -107,6 +116,7 @@ def raise_bars(enterprise, *, on: datetime.date, for_certification: bool) -> lis
         CreditEvent.objects.filter(
             enterprise=enterprise, reason=CreditEventReason.GIFT_RULE, effective_date__lte=on
         )
+        .exclude(ignored)
         .order_by("-effective_date")
         .first()
     )
@@ -132,6 +142,7 @@ def raise_bars(enterprise, *, on: datetime.date, for_certification: bool) -> lis
                 ],
                 effective_date__lte=on,
             )
+            .exclude(ignored)
             .order_by("-effective_date")
             .first()
         )
@@ -163,11 +174,17 @@ def record_credit_event(
     reason: str,
     actor=None,
     reason_text: str = "",
+    reason_message: Text | None = None,
     legal_basis: str = "",
     evidence: str = "",
     source_key: str | None = None,
+    corrects: CreditEvent | None = None,
 ) -> CreditEvent:
-    """Record a rating change and keep ``enterprise.rating`` in step. Idempotent by ``source_key``."""
+    """Record a rating change and keep ``enterprise.rating`` in step. Idempotent by ``source_key``.
+
+    ``corrects``: the earlier decision this event corrects after an upheld appeal; the bars that decision
+    started do not stand in the correction's way.
+    """
 
     if source_key is not None:
         existing = CreditEvent.objects.filter(source_key=source_key).first()
@@ -209,7 +226,10 @@ def record_credit_event(
         and reason != CreditEventReason.REGIME_CHANGE
     ):
         bars = raise_bars(
-            enterprise, on=effective_date, for_certification=reason in RAISE_REASONS_FOR_CERTIFICATION
+            enterprise,
+            on=effective_date,
+            for_certification=reason in RAISE_REASONS_FOR_CERTIFICATION,
+            ignoring=corrects,
         )
         if bars:
             raise CreditRuleError(" ".join(bar.reason for bar in bars))
@@ -227,6 +247,7 @@ def record_credit_event(
                 effective_date=effective_date,
                 reason=reason,
                 reason_text=reason_text,
+                reason_message=reason_message.as_json() if reason_message is not None else None,
                 legal_basis=legal_basis or regime.legal_basis,
                 evidence=evidence,
                 actor=actor,

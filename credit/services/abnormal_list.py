@@ -23,7 +23,6 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from credit.models import (
     AbnormalListEntry,
@@ -37,7 +36,8 @@ from credit.services import map_rating, record_credit_event, regime_on
 from enterprises import selectors as recipients
 from portal.exceptions import ConflictError, DomainError
 from portal.jobs import JobResult, run_in_batches, today_or
-from portal.notifications import lazy_format, notify
+from portal.messages import Text, label, name_of, stored, text
+from portal.notifications import notify
 
 
 def untrustworthy_rating(regime: CreditRegime) -> CreditRating:
@@ -50,7 +50,13 @@ def untrustworthy_rating(regime: CreditRegime) -> CreditRating:
 
 @transaction.atomic
 def list_enterprise(
-    *, enterprise, reason: str, actor, reason_text: str = "", listed_on: datetime.date | None = None
+    *,
+    enterprise,
+    reason: str,
+    actor,
+    reason_text: str = "",
+    reason_message: Text | None = None,
+    listed_on: datetime.date | None = None,
 ) -> AbnormalListEntry:
     """Put an enterprise on the abnormal list and tell its members."""
     listed_on = listed_on or timezone.localdate()
@@ -63,14 +69,20 @@ def list_enterprise(
     ):
         raise ConflictError(_("%(enterprise)s is already on the abnormal list.") % {"enterprise": enterprise})
     entry = AbnormalListEntry.objects.create(
-        enterprise=enterprise, reason=reason, reason_text=reason_text, listed_on=listed_on, listed_by=actor
+        enterprise=enterprise,
+        reason=reason,
+        reason_text=reason_text,
+        reason_message=reason_message.as_json() if reason_message is not None else None,
+        listed_on=listed_on,
+        listed_by=actor,
     )
     notify(
         recipients.members(enterprise),
         verb="abnormal_listed",
-        title=gettext_lazy("Your enterprise was put on the abnormal business list"),
-        body=entry.get_reason_display(),
+        title=text("Your enterprise was put on the abnormal business list"),
+        body=text("%(reason)s", reason=label("abnormal_reason", entry.reason)),
         url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
     )
     return entry
 
@@ -95,9 +107,10 @@ def remove_from_list(
     notify(
         recipients.members(entry.enterprise),
         verb="abnormal_removed",
-        title=gettext_lazy("Your enterprise was removed from the abnormal business list"),
+        title=text("Your enterprise was removed from the abnormal business list"),
         body=entry.cure,
         url=reverse("credit:home"),
+        enterprise_id=entry.enterprise_id,
     )
     return entry
 
@@ -130,7 +143,9 @@ def identify_entry(entry: AbnormalListEntry, *, today: datetime.date) -> bool:
     target = untrustworthy_rating(regime)
     current = map_rating(enterprise.rating, regime)
     if current is not None and current.is_untrustworthy and current.rank <= target.rank:
-        identification.note = _("Already rated %(rating)s: rating unchanged.") % {"rating": current}
+        identification.note = stored(
+            text("Already rated %(rating)s: rating unchanged.", rating=name_of(current))
+        )
         identification.save(update_fields=["note"])
         return True
     people, pair = list(recipients.members(enterprise)), recipients.coordinator_users(enterprise)
@@ -139,23 +154,30 @@ def identify_entry(entry: AbnormalListEntry, *, today: datetime.date) -> bool:
         to_rating=target,
         effective_date=effective,
         reason=CreditEventReason.ABNORMAL_LIST,
-        reason_text=_("On the abnormal business list since %(date)s, more than %(days)s days.")
-        % {"date": entry.listed_on, "days": days},
+        reason_message=text(
+            "On the abnormal business list since %(date)s, more than %(days)s days.",
+            date=entry.listed_on,
+            days=days,
+        ),
         source_key=f"abnormal:{entry.pk}",
     )
     identification.credit_event = event
     identification.save(update_fields=["credit_event"])
-    title = lazy_format(
-        gettext_lazy("Identified as untrustworthy: on the abnormal list for more than %(days)s days"),
-        days=days,
-    )
-    body = lazy_format(
-        gettext_lazy("%(enterprise)s has been on the abnormal business list since %(date)s."),
-        enterprise=enterprise.name_zh,
+    title = text("Identified as untrustworthy: on the abnormal list for more than %(days)s days", days=days)
+    body = text(
+        "%(enterprise)s has been on the abnormal business list since %(date)s.",
+        enterprise=name_of(enterprise),
         date=entry.listed_on,
     )
-    notify(people, verb="abnormal_untrustworthy", title=title, body=body, url=reverse("credit:home"))
-    notify(pair, verb="abnormal_untrustworthy", title=title, body=body)
+    notify(
+        people,
+        verb="abnormal_untrustworthy",
+        title=title,
+        body=body,
+        url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
+    )
+    notify(pair, verb="abnormal_untrustworthy", title=title, body=body, enterprise_id=enterprise.pk)
     return True
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from credit.models import (
     AbnormalListEntry,
@@ -32,9 +32,12 @@ from credit.services.abnormal_list import list_enterprise
 from enterprises import selectors as recipients
 from enterprises.models import Enterprise, Membership
 from portal.conf import tunable
+from portal.deadlines import Deadline, notice_once
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.jobs import JobResult, run_in_batches, today_or
-from portal.notifications import lazy_format, notify
+from portal.messages import plural_text, text
+from portal.models import DeadlineNotice
+from portal.notifications import notify
 
 
 def deadline(year: int) -> datetime.date:
@@ -70,19 +73,32 @@ def submit_annual_report(*, enterprise, author, year: int | None = None, **field
     return report
 
 
+def obliged(year: int) -> Q:
+    """The one rule of who must report for ``year``: an enterprise that existed (was registered or rated)
+    by the year's deadline. The enterprise's deadline panel and the candidates job both use it."""
+    cutoff = timezone.make_aware(datetime.datetime.combine(deadline(year), datetime.time.max))
+    return Q(created_at__lte=cutoff) | Q(
+        Exists(CreditEvent.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=deadline(year)))
+    )
+
+
+def must_report(enterprise, year: int) -> bool:
+    return Enterprise.objects.filter(obliged(year), pk=enterprise.pk).exists()
+
+
+def owing_report(year: int):
+    """Enterprises that must report for ``year`` and have not, and are not on the abnormal list."""
+    return (
+        Enterprise.objects.filter(obliged(year))
+        .exclude(Exists(AnnualReport.objects.filter(enterprise=OuterRef("pk"), year=year)))
+        .exclude(Exists(AbnormalListEntry.objects.filter(enterprise=OuterRef("pk"), removed_on__isnull=True)))
+    )
+
+
 def missed_deadline(year: int):
     """Enterprises that had to report for ``year`` and did not, and are not yet candidates or listed."""
-    cutoff = timezone.make_aware(datetime.datetime.combine(deadline(year), datetime.time.max))
-    return (
-        Enterprise.objects.filter(
-            Q(created_at__lte=cutoff)
-            | Exists(
-                CreditEvent.objects.filter(enterprise=OuterRef("pk"), effective_date__lte=deadline(year))
-            )
-        )
-        .exclude(Exists(AnnualReport.objects.filter(enterprise=OuterRef("pk"), year=year)))
-        .exclude(Exists(AnnualReportCandidate.objects.filter(enterprise=OuterRef("pk"), year=year)))
-        .exclude(Exists(AbnormalListEntry.objects.filter(enterprise=OuterRef("pk"), removed_on__isnull=True)))
+    return owing_report(year).exclude(
+        Exists(AnnualReportCandidate.objects.filter(enterprise=OuterRef("pk"), year=year))
     )
 
 
@@ -92,12 +108,13 @@ def record_candidate(enterprise, *, year: int, today: datetime.date) -> bool:
     notify(
         recipients.members(enterprise),
         verb="annual_report_missed",
-        title=lazy_format(gettext_lazy("Annual credit report for %(year)s not received"), year=year),
-        body=lazy_format(
-            gettext_lazy("It was due by %(date)s. Submit it now: customs will review before any listing."),
+        title=text("Annual credit report for %(year)s not received", year=year),
+        body=text(
+            "It was due by %(date)s. Submit it now: customs will review before any listing.",
             date=deadline(year),
         ),
         url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
     )
     return True
 
@@ -130,8 +147,11 @@ def confirm_candidate(*, candidate: AnnualReportCandidate, actor, note: str = ""
     entry = list_enterprise(
         enterprise=candidate.enterprise,
         reason=AbnormalReason.ANNUAL_REPORT,
-        reason_text=_("Annual credit report for %(year)s not submitted by %(date)s.")
-        % {"year": candidate.year, "date": deadline(candidate.year)},
+        reason_message=text(
+            "Annual credit report for %(year)s not submitted by %(date)s.",
+            year=candidate.year,
+            date=deadline(candidate.year),
+        ),
         actor=actor,
     )
     candidate.status, candidate.decided_by, candidate.decided_at = (
@@ -164,12 +184,60 @@ def dismiss_candidate(*, candidate: AnnualReportCandidate, actor, note: str) -> 
 # --- The daily job --------------------------------------------------------------------------------
 
 
+def report_deadline(enterprise_id: int, year: int) -> Deadline:
+    return Deadline(
+        key=f"annual-report:{enterprise_id}:{year}",
+        title=text("Annual credit report for %(year)s", year=year),
+        due=deadline(year),
+    )
+
+
+def _not_reminded(queryset, year: int, step: str):
+    key = Concat(Value("annual-report:"), Cast(OuterRef("pk"), CharField()), Value(f":{year}"))
+    return queryset.exclude(Exists(DeadlineNotice.objects.filter(key=key, step=step)))
+
+
+def send_report_reminder(enterprise, *, year: int, step: str, today: datetime.date) -> bool:
+    """Remind the enterprise's people that its annual report is due (once per step)."""
+    if not notice_once(report_deadline(enterprise.pk, year).key, step):
+        return False
+    days_left = (deadline(year) - today).days
+    notify(
+        recipients.members(enterprise),
+        verb="annual_report_reminder",
+        title=plural_text(
+            "Annual credit report for %(year)s due in %(count)s day",
+            "Annual credit report for %(year)s due in %(count)s days",
+            days_left,
+            year=year,
+        ),
+        body=text("Submit it on the Credit page by %(date)s.", date=deadline(year)),
+        url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
+    )
+    return True
+
+
 def list_annual_report_candidates(*, today=None, batch_size=None, kill_point=None) -> JobResult:
+    """Before the deadline: remind the enterprises that have not reported (ANNUAL_REPORT_REMINDER_DAYS
+    before it, once each). After it: list those that missed it as candidates for an officer (they are
+    told at once)."""
     today = today_or(today)
     year = report_year_due(today)
     result = JobResult("annual-reports")
-    if today <= deadline(year):
-        return result
+    days_left = (deadline(year) - today).days
+    if days_left >= 0:
+        due_steps = [d for d in sorted(tunable("ANNUAL_REPORT_REMINDER_DAYS")) if days_left <= d]
+        if not due_steps:
+            return result
+        step = str(due_steps[0])
+        return run_in_batches(
+            _not_reminded(owing_report(year), year, step),
+            lambda enterprise: send_report_reminder(enterprise, year=year, step=step, today=today),
+            result=result,
+            batch_size=batch_size,
+            kill_point=kill_point,
+        )
     return run_in_batches(
         missed_deadline(year),
         lambda enterprise: record_candidate(enterprise, year=year, today=today),

@@ -11,7 +11,6 @@ import datetime
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from credit.models import RecertificationReminder
 from enterprises import selectors as recipients
@@ -19,7 +18,8 @@ from enterprises.models import Enterprise
 from portal.conf import recertification_reminder_days
 from portal.escalation import management_department_staff
 from portal.jobs import JobResult, run_in_batches, today_or
-from portal.notifications import lazy_format, notify
+from portal.messages import name_of, plural_text, text
+from portal.notifications import notify
 
 
 def _not_reminded(queryset, kind: str, offset: int):
@@ -50,16 +50,15 @@ def send_reminder(enterprise, *, offset: int, today: datetime.date) -> bool:
         enterprise=enterprise, due_date=enterprise.recertification_due, offset_days=offset, sent_on=today
     )
     days_left = (enterprise.recertification_due - today).days
-    title = lazy_format(
-        _("Re-certification due on %(date)s (in %(days)s days)"),
+    title = plural_text(
+        "Re-certification due on %(date)s (in %(count)s day)",
+        "Re-certification due on %(date)s (in %(count)s days)",
+        days_left,
         date=enterprise.recertification_due,
-        days=days_left,
     )
-    body = lazy_format(
-        _(
-            "%(enterprise)s: its advanced certification is reviewed every cycle; prepare for re-certification."
-        ),
-        enterprise=enterprise.name_zh,
+    body = text(
+        "%(enterprise)s: its advanced certification is reviewed every cycle; prepare for re-certification.",
+        enterprise=name_of(enterprise),
     )
     sent = notify(
         [recipients.contact_person_user(enterprise)],
@@ -67,9 +66,14 @@ def send_reminder(enterprise, *, offset: int, today: datetime.date) -> bool:
         title=title,
         body=body,
         url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
     )
     sent += notify(
-        recipients.coordinator_users(enterprise), verb="recertification_reminder", title=title, body=body
+        recipients.coordinator_users(enterprise),
+        verb="recertification_reminder",
+        title=title,
+        body=body,
+        enterprise_id=enterprise.pk,
     )
     reminder.recipients = len(sent)
     reminder.save(update_fields=["recipients"])
@@ -83,15 +87,34 @@ def flag_overdue(enterprise, *, today: datetime.date) -> bool:
         kind=RecertificationReminder.Kind.OVERDUE,
         sent_on=today,
     )
+    title = text(
+        "Re-certification overdue: %(enterprise)s (due %(date)s)",
+        enterprise=name_of(enterprise),
+        date=enterprise.recertification_due,
+    )
     sent = notify(
         management_department_staff(enterprise.district_id),
         verb="recertification_overdue",
-        title=lazy_format(
-            _("Re-certification overdue: %(enterprise)s (due %(date)s)"),
-            enterprise=enterprise.name_zh,
-            date=enterprise.recertification_due,
-        ),
+        title=title,
         url=reverse("admin:enterprises_enterprise_change", args=[enterprise.pk]),
+        enterprise_id=enterprise.pk,
+    )
+    # The enterprise owns the duty: it is told too, and so is its coordinator pair.
+    sent += notify(
+        recipients.members(enterprise),
+        verb="recertification_overdue_enterprise",
+        title=text(
+            "Your re-certification is overdue: it was due on %(date)s", date=enterprise.recertification_due
+        ),
+        body=text("Contact your coordinators to arrange the re-certification."),
+        url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
+    )
+    sent += notify(
+        recipients.coordinator_users(enterprise),
+        verb="recertification_overdue_coordinator",
+        title=title,
+        enterprise_id=enterprise.pk,
     )
     reminder.recipients = len(sent)
     reminder.save(update_fields=["recipients"])

@@ -32,7 +32,6 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from credit.models import (
     AbnormalListEntry,
@@ -49,6 +48,7 @@ from enterprises import selectors as recipients
 from enterprises.models import Enterprise, Membership
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.jobs import JobResult, run_in_batches, today_or
+from portal.messages import plural_text, text
 from portal.notifications import notify
 from portal.roles import Role
 
@@ -132,12 +132,17 @@ def repair_eligibility(enterprise, *, on: datetime.date | None = None) -> Repair
         str(UntrustworthyCause(cause).label) if cause else _("cause not recorded: the longer wait applies")
     )
     common: dict[str, Any] = {"finding": finding, "cause": cause, "automatic_on": automatic_on}
-    if RepairApplication.objects.filter(
-        enterprise=enterprise, status=RepairApplication.Status.PENDING
-    ).exists():
+    pending = (
+        RepairApplication.objects.filter(enterprise=enterprise, status=RepairApplication.Status.PENDING)
+        .values_list("applied_at", flat=True)
+        .first()
+    )
+    if pending is not None:
+        # Read by the enterprise and by the officer deciding: worded for both, dated in local time.
         return RepairEligibility(
             Status.PENDING,
-            _("Your application for credit repair is awaiting the customs' decision."),
+            _("An application for credit repair made on %(date)s awaits the customs' decision.")
+            % {"date": timezone.localtime(pending).strftime("%Y-%m-%d")},
             eligible_from,
             **common,
         )
@@ -235,9 +240,10 @@ def decide_repair(*, application: RepairApplication, granted: bool, reasons: str
     notify(
         recipients.members(application.enterprise),
         verb="repair_decided",
-        title=gettext_lazy("Credit repair granted") if granted else gettext_lazy("Credit repair refused"),
+        title=text("Credit repair granted") if granted else text("Credit repair refused"),
         body=application.decision_reasons,
         url=reverse("credit:home"),
+        enterprise_id=application.enterprise_id,
     )
     return application
 
@@ -286,15 +292,19 @@ def repair_automatically(enterprise, *, today: datetime.date) -> bool:
         to_rating=repaired_rating(regime),
         effective_date=effective,
         reason=CreditEventReason.REPAIR,
-        reason_text=_("Automatic repair after %(years)s clean years.")
-        % {"years": regime.auto_repair_clean_years},
+        reason_message=plural_text(
+            "Automatic repair after %(count)s clean year.",
+            "Automatic repair after %(count)s clean years.",
+            regime.auto_repair_clean_years,
+        ),
         source_key=f"auto-repair:{eligibility.finding.pk}",
     )
     notify(
         recipients.members(enterprise),
         verb="repair_automatic",
-        title=gettext_lazy("Your enterprise's credit was repaired automatically"),
+        title=text("Your enterprise's credit was repaired automatically"),
         url=reverse("credit:home"),
+        enterprise_id=enterprise.pk,
     )
     return True
 

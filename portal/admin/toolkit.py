@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.exceptions import DomainError
 
@@ -32,7 +33,14 @@ def too_many(modeladmin, request, queryset, limit: int = MAX_SELECTION) -> bool:
     """Actions with a form work on a bounded selection (the page lists every selected object)."""
     if queryset[: limit + 1].count() > limit:
         modeladmin.message_user(
-            request, _("Select at most %(n)d objects for this action.") % {"n": limit}, messages.WARNING
+            request,
+            ngettext(
+                "Select at most %(n)d object for this action.",
+                "Select at most %(n)d objects for this action.",
+                limit,
+            )
+            % {"n": limit},
+            messages.WARNING,
         )
         return True
     return False

@@ -7,4 +7,7 @@ urlpatterns = [
     path("", include("coordination.api.urls")),
     path("", include("appeals.api.urls")),
     path("", include("credit.api.urls")),
+    path("", include("liaison.api.urls")),
+    path("", include("supervision.api.urls")),
+    path("", include("compliance.api.urls")),
 ]

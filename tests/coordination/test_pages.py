@@ -4,6 +4,7 @@ knowledge base — in both languages, with a constant number of SQL queries what
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -257,10 +258,24 @@ def test_scheduling_a_site_visit_needs_two_distinct_assignable_coordinators(clie
         purpose="核查",
     )
     assert {visit.coordinator_a, visit.coordinator_b} == {world.coordinator, world.partner}
+    record = {
+        "attendees": "王协调\n李协调\n张经理",
+        "findings": "已核查",
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-description": "补交进口发票",
+        "actions-0-owner": "enterprise",
+        "actions-0-due_on": (when + datetime.timedelta(days=7)).date().isoformat(),
+    }
     client.force_login(world.coordinator.user)
-    client.post(reverse("coordination:record_visit", args=[visit.pk]), {"record": "已核查"})
+    early = client.post(reverse("coordination:record_visit", args=[visit.pk]), record)
+    assert early.status_code == 400 and "on or after its date" in early.content.decode()
+    with time_machine.travel(when + datetime.timedelta(hours=3)):
+        client.force_login(world.coordinator.user)
+        client.post(reverse("coordination:record_visit", args=[visit.pk]), record)
     visit.refresh_from_db()
-    assert visit.status == "done" and visit.record == "已核查"
+    assert visit.status == "done" and visit.record.findings == "已核查"
+    assert visit.record.actions.get().owner == "enterprise"
 
 
 def test_the_visit_page_refuses_a_single_coordinator_with_a_form_error(client, world):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
 from coordination import escalation, selectors, services, sla
@@ -158,3 +158,20 @@ def test_the_escalation_task_runs_on_a_real_worker(celery_worker_session, world)
         time.sleep(0.05)
     assert Escalation.objects.count() == 1
     assert leader.notifications.filter(verb="escalation").exists()
+
+
+def test_the_enterprise_is_reminded_of_information_it_owes_once_when_due_and_once_when_overdue(world):
+    from coordination.escalation import remind_information_requests
+    from portal.models import Notification
+
+    asked = timezone.now() - datetime.timedelta(days=30)
+    request = services.accept(request=world.file_request(now=asked), actor=world.coordinator.user, now=asked)
+    services.ask_for_information(
+        request=request, actor=world.coordinator.user, question="请提供发票", now=asked
+    )
+    assert remind_information_requests() == 1
+    assert remind_information_requests() == 0
+    told = Notification.objects.filter(recipient=world.contact, verb="information_reminder")
+    assert told.count() == 1
+    with translation.override("en"):
+        assert "overdue" in told.get().title

@@ -36,7 +36,31 @@ def test_staff_may_file_a_request(world):
 
 def test_accept_moves_submitted_to_accepted_and_sets_the_lead(world):
     r = services.accept(request=world.file_request(), actor=world.coordinator.user)
-    assert r.status == S.ACCEPTED and r.lead == world.coordinator and r.first_responded_at is not None
+    assert r.status == S.ACCEPTED and r.lead == world.coordinator
+
+
+def test_accepting_is_not_a_first_response_but_a_message_to_the_enterprise_is(world):
+    r = services.accept(request=world.file_request(), actor=world.coordinator.user)
+    assert r.first_responded_at is None and r.running_clock == "first_response"
+    assert r.next_due == r.first_response_due
+    services.post_message(request=r, author=world.coordinator.user, body="内部核对", internal=True)
+    r.refresh_from_db()
+    assert r.first_responded_at is None  # an internal note is not a response either
+    services.post_message(request=r, author=world.coordinator.user, body="已收到，正在核实。")
+    r.refresh_from_db()
+    assert r.first_responded_at is not None and r.running_clock == "resolution"
+    assert r.next_due == r.resolution_due
+
+
+def test_the_workspace_puts_an_overdue_first_response_before_a_later_resolution(world):
+    from coordination import selectors
+
+    late_answer = world.file_request(subject="尚未答复")
+    answered = world.file_request(subject="已答复")
+    services.post_message(request=answered, author=world.coordinator.user, body="收到")
+    # The unanswered request's first response is due long before the answered one's resolution.
+    queue = selectors.workspace_queue(world.coordinator.user, sort="due").items
+    assert [r.pk for r in queue][:2] == [late_answer.pk, answered.pk]
 
 
 def test_a_customs_reply_accepts_and_starts_work(world):
@@ -249,7 +273,7 @@ def test_convert_to_appeal_closes_with_a_note(world):
         request=world.file_request(service_type="appeals"), actor=world.coordinator.user, appeal_id=42
     )
     assert r.status == S.CLOSED and r.converted_appeal_id == 42
-    assert "42" in r.transitions.last().note
+    assert "42" in r.transitions.last().note_text
     with pytest.raises(ConflictError):
         services.mark_converted_to_appeal(request=r, actor=world.coordinator.user, appeal_id=43)
 

@@ -177,9 +177,11 @@ def test_record_recusal_refusal_is_a_form_error(client, world):
 
 
 def test_manager_disqualifies_with_a_ground_and_sees_the_enterprises_needing_a_pair(client, world):
-    a, b = world.new_coordinator(), world.new_coordinator()
-    first = world.new_paired_enterprise(a, b)
-    second = world.new_paired_enterprise(a, world.new_coordinator())
+    # An office with only the two of them: no substitute exists, so both enterprises need a new pair.
+    office = world.other_office
+    a, b = world.new_coordinator(office=office), world.new_coordinator(office=office)
+    first = world.new_paired_enterprise(a, b, office=office)
+    second = world.new_paired_enterprise(a, b, office=office)
     client.force_login(world.manager)
     url = COORDINATORS
     page = run_action(client, url, "disqualify", [a])

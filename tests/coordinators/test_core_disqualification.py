@@ -60,17 +60,31 @@ def test_manager_of_another_district_cannot_disqualify(world):
         _disqualify(world.new_coordinator(), foreign_manager)
 
 
-def test_disqualification_ends_all_assignments_and_lists_the_enterprises(world):
-    a, b, c = world.new_coordinator(), world.new_coordinator(), world.new_coordinator()
-    first = world.new_paired_enterprise(a, b)
-    second = world.new_paired_enterprise(a, c)
-    untouched = world.new_paired_enterprise(b, c)
+def test_disqualification_replaces_only_the_disqualified_coordinator_in_each_pair(world):
+    office = world.other_office
+    a, b, c, idle = (world.new_coordinator(office=office) for _ in range(4))
+    first = world.new_paired_enterprise(a, b, office=office)
+    second = world.new_paired_enterprise(a, c, office=office)
+    untouched = world.new_paired_enterprise(b, c, office=office)
     decision = _disqualify(a, world.manager)
     assert not PairAssignment.objects.active().of_coordinator(a).exists()
-    assert set(decision.enterprises_needing_pair.all()) == {first, second}
-    ended = PairAssignment.objects.filter(enterprise__in=[first, second])
+    # The partner stays; the least-loaded colleague of the office (idle) joins; nobody needs a new pair.
+    assert set(PairAssignment.objects.active().get(enterprise=first).coordinators) == {b, idle}
+    assert set(PairAssignment.objects.active().get(enterprise=second).coordinators) == {c, idle}
+    assert not decision.enterprises_needing_pair.exists()
+    ended = PairAssignment.objects.filter(enterprise__in=[first, second], ended_on__isnull=False)
     assert set(ended.values_list("end_reason", flat=True)) == {PairAssignment.EndReason.DISQUALIFICATION}
-    assert PairAssignment.objects.active().filter(enterprise=untouched).exists()
+    assert set(PairAssignment.objects.active().get(enterprise=untouched).coordinators) == {b, c}
+
+
+def test_disqualification_lists_the_enterprises_for_which_no_substitute_exists(world):
+    office = world.other_office
+    a, b = world.new_coordinator(office=office), world.new_coordinator(office=office)
+    first = world.new_paired_enterprise(a, b, office=office)
+    second = world.new_paired_enterprise(a, b, office=office)
+    decision = _disqualify(a, world.manager)
+    assert set(decision.enterprises_needing_pair.all()) == {first, second}
+    assert not PairAssignment.objects.active().filter(enterprise__in=[first, second]).exists()
 
 
 def test_disqualified_coordinator_is_no_longer_suggested(world):

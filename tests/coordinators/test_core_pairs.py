@@ -123,7 +123,12 @@ def test_database_allows_one_active_pair_per_enterprise(world):
     enterprise = world.new_paired_enterprise(a, b)
     with pytest.raises(IntegrityError), transaction.atomic():
         PairAssignment.objects.create(
-            enterprise=enterprise, coordinator_a=c, coordinator_b=d, started_on=timezone.localdate()
+            enterprise=enterprise,
+            coordinator_a=c,
+            coordinator_b=d,
+            started_on=timezone.localdate(),
+            a_since=timezone.localdate(),
+            b_since=timezone.localdate(),
         )
 
 
@@ -137,6 +142,8 @@ def test_database_requires_coordinator_a_below_coordinator_b(world):
                 coordinator_a=first,
                 coordinator_b=second,
                 started_on=timezone.localdate(),
+                a_since=timezone.localdate(),
+                b_since=timezone.localdate(),
             )
 
 

@@ -7,10 +7,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from credit.models import AbnormalListEntry, AnnualReport, AnnualReportCandidate
 from credit.services import annual_reports
 from portal.exceptions import ConflictError, PermissionDeniedError
+from portal.models import Notification
 from tests.factories import UserFactory, customs_user, member, rated_enterprise
 
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -32,7 +34,8 @@ def test_missing_report_after_the_deadline_makes_a_candidate_not_a_listing():
         diligent = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
         annual_reports.submit_annual_report(enterprise=diligent, author=member(diligent))
     with at(datetime.date(2026, 6, 30)):
-        assert annual_reports.list_annual_report_candidates().processed == 0  # still within the deadline
+        annual_reports.list_annual_report_candidates()
+        assert not AnnualReportCandidate.objects.exists()  # still within the deadline: reminded, not listed
     with at(datetime.date(2026, 7, 1)):
         result = annual_reports.list_annual_report_candidates()
         again = annual_reports.list_annual_report_candidates()
@@ -41,6 +44,33 @@ def test_missing_report_after_the_deadline_makes_a_candidate_not_a_listing():
     assert (candidate.enterprise, candidate.year, candidate.status) == (late, 2026, "pending")
     # An officer confirms each candidate (docs/DOMAIN.md): the job itself lists nobody.
     assert not AbnormalListEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_enterprises_that_have_not_reported_are_reminded_30_and_7_days_before_the_deadline():
+    with at(datetime.date(2026, 1, 5)):
+        late = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
+        contact = member(late)
+        diligent = rated_enterprise("regular", on=datetime.date(2026, 1, 5))
+        diligent_contact = member(diligent)
+        annual_reports.submit_annual_report(enterprise=diligent, author=diligent_contact)
+
+    def reminders(user):
+        return Notification.objects.filter(recipient=user, verb="annual_report_reminder").count()
+
+    with at(datetime.date(2026, 5, 20)):  # 41 days before: nothing yet
+        annual_reports.list_annual_report_candidates()
+    assert reminders(contact) == 0
+    with at(datetime.date(2026, 6, 2)):  # 28 days before: the 30-day reminder, once
+        assert annual_reports.list_annual_report_candidates().processed == 1
+        assert annual_reports.list_annual_report_candidates().processed == 0
+    assert reminders(contact) == 1 and reminders(diligent_contact) == 0
+    with at(datetime.date(2026, 6, 25)):  # 5 days before: the 7-day reminder
+        annual_reports.list_annual_report_candidates()
+    assert reminders(contact) == 2
+    notification = Notification.objects.filter(recipient=contact, verb="annual_report_reminder").first()
+    with translation.override("en"):
+        assert notification.title == "Annual credit report for 2026 due in 5 days"
 
 
 @pytest.mark.django_db

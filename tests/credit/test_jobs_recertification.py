@@ -66,6 +66,7 @@ def test_overdue_recertification_is_flagged_to_the_management_department_once_pe
     with at(certified):
         enterprise, *_ = paired_enterprise(on=certified)
         manager = management_manager(enterprise.district)
+        contact = member(enterprise)
     with at(enterprise.recertification_due + datetime.timedelta(days=1)):
         jobs.send_recertification_reminders()
     with at(enterprise.recertification_due + datetime.timedelta(days=5)):
@@ -75,6 +76,14 @@ def test_overdue_recertification_is_flagged_to_the_management_department_once_pe
     assert list(
         Notification.objects.filter(verb="recertification_overdue").values_list("recipient_id", flat=True)
     ) == [manager.pk]
+    # The enterprise owns the duty: its people are told it is overdue (once), and so is its pair.
+    told = list(
+        Notification.objects.filter(verb="recertification_overdue_enterprise").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert told == [contact.pk]
+    assert Notification.objects.filter(verb="recertification_overdue_coordinator").count() == 2
 
 
 @pytest.mark.django_db

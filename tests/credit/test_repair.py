@@ -104,3 +104,25 @@ def test_automatic_repair_after_two_clean_years_once_across_the_regime_change():
         "decree-251",
         "regular",
     )
+
+
+@pytest.mark.django_db
+def test_the_repair_decision_page_dates_the_application_in_local_time_in_customs_wording(client):
+    enterprise = downgraded(datetime.date(2026, 5, 1), UntrustworthyCause.VIOLATION_COUNT)
+    # 00:30 in Beijing on 2026-11-21 is still 2026-11-20 in UTC.
+    with time_machine.travel(datetime.datetime(2026, 11, 21, 0, 30, tzinfo=TZ), tick=False):
+        application = repair.apply_for_repair(
+            enterprise=enterprise, author=member(enterprise), statement="Fines paid."
+        )
+        officer = customs_user("customs_officer", enterprise.local_customs)
+        client.force_login(officer)
+        page = client.post(
+            "/admin/credit/repairapplication/",
+            {"action": "grant_selected", "_selected_action": [application.pk]},
+        ).content.decode()
+    assert 'data-testid="repair-applications"' in page
+    assert "2026-11-21 00:30" in page
+    assert "made on 2026-11-21 awaits the customs' decision" in page.replace("&#x27;", "'")
+    assert "Your application" not in page
+    application.refresh_from_db()
+    assert application.status == RepairApplication.Status.PENDING  # nothing decided by looking

@@ -140,7 +140,15 @@ def test_home_page_panel_shows_important_first_and_marks_unread(world):
     )
     assert html.index("重要提醒") < html.index("普通通知")
     assert "<strong>重要提醒</strong>" in html
-    assert "free of charge" in html or "免费" in html
+
+
+def test_the_home_page_says_customs_services_are_free_exactly_once(client, world):
+    announce(world, title="重要提醒", is_important=True)
+    client.force_login(world.contact)
+    html = client.get(reverse("enterprises:home")).content.decode()
+    assert html.count("Customs services are free") == 1
+    request_form = client.get(reverse("coordination:request_create")).content.decode()
+    assert request_form.count("Customs services are free") == 1
 
 
 def test_panel_is_empty_for_customs_staff(world):

@@ -13,6 +13,7 @@ is built once for the module and every request runs in a savepoint that is rolle
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import pytest
@@ -111,6 +112,31 @@ PAGES = {
     "supervision:dashboard_coordinator": E("GET", "/supervision/coordinators/{coordinator}/"),
     "supervision:dashboard_rebalance": E("GET", "/supervision/coordinators/{coordinator}/rebalance/"),
     "supervision:dashboard_reassign": E("GET", "/supervision/reassign/{enterprise}/"),
+    "supervision:rotations": E("GET", "/supervision/rotations/"),
+    "supervision:rotation_confirm": E("GET", "/supervision/rotations/{rotation}/"),
+    "portal:open_notification": E("GET", "/notifications/{notification}/"),
+    "portal:set_language": E("POST", "/language/", None, {"language": "en"}),
+    "coordination:visit_detail": E("GET", "/coordination/visits/{visit_record}/"),
+    "coordination:visit_attachment": E("GET", "/coordination/visits/files/{visit_attachment}/"),
+    "liaison:desk": E("GET", "/liaison/"),
+    "liaison:notices": E("GET", "/liaison/notices/"),
+    "liaison:notice_new": E("GET", "/liaison/notices/new/"),
+    "liaison:notice_detail": E("GET", "/liaison/notices/{notice}/"),
+    "liaison:refer": E(
+        "POST",
+        "/liaison/requests/{request}/refer/",
+        None,
+        {"department": "{department}", "question": "请协助"},
+    ),
+    "liaison:answer": E("POST", "/liaison/referrals/{referral}/answer/", None, {"body": "答复"}),
+    "liaison:share": E("POST", "/liaison/referrals/{referral}/share/"),
+    "liaison:withdraw": E("POST", "/liaison/referrals/{referral}/withdraw/"),
+    "compliance:enterprise_home": E("GET", "/compliance/"),
+    "compliance:assessment_list": E("GET", "/compliance/assessments/"),
+    "compliance:assessment_detail": E("GET", "/compliance/assessments/{assessment}/"),
+    "compliance:assessment_edit": E("GET", "/compliance/enterprises/{enterprise}/assess/"),
+    "compliance:action_detail": E("GET", "/compliance/actions/{improvement_action}/"),
+    "compliance:file": E("GET", "/compliance/files/{action_file}/"),
     "schema": E("GET", "/api/schema/"),
     "swagger-ui": E("GET", "/api/docs/"),
     "coordination-request-list": E("GET", "/api/requests/"),
@@ -119,6 +145,16 @@ PAGES = {
     "coordination-request-transitions": E("GET", "/api/requests/{request}/transitions/"),
     "appeal-list": E("GET", "/api/appeals/"),
     "appeal-detail": E("GET", "/api/appeals/{appeal}/"),
+    "referral-list": E("GET", "/api/referrals/"),
+    "referral-detail": E("GET", "/api/referrals/{referral}/"),
+    "department-notice-list": E("GET", "/api/department-notices/"),
+    "department-notice-detail": E("GET", "/api/department-notices/{notice}/"),
+    "assessment-list": E("GET", "/api/assessments/"),
+    "assessment-detail": E("GET", "/api/assessments/{assessment}/"),
+    "improvement-action-list": E("GET", "/api/improvement-actions/"),
+    "improvement-action-detail": E("GET", "/api/improvement-actions/{improvement_action}/"),
+    "rotation-list": E("GET", "/api/rotations/"),
+    "rotation-detail": E("GET", "/api/rotations/{rotation}/"),
 }
 
 # The writes of the API, by method (the schema lists them; ``test_every_route_has_an_entry`` checks).
@@ -133,6 +169,18 @@ API_WRITES = {
     "appeal-list#post": E(
         "POST", "/api/appeals/", None, {"appeal_type": "penalty", "subject": "s", "grounds": "g"}
     ),
+    "referral-list#post": E(
+        "POST",
+        "/api/referrals/",
+        None,
+        {"request": "{request}", "department": "{department}", "question": "请协助"},
+    ),
+    "referral-answer#post": E("POST", "/api/referrals/{referral}/answer/", None, {"body": "答复"}),
+    "referral-share#post": E("POST", "/api/referrals/{referral}/share/"),
+    "improvement-action-responses#post": E(
+        "POST", "/api/improvement-actions/{improvement_action}/responses/", None, {"answer": "已整改"}
+    ),
+    "rotation-confirm#post": E("POST", "/api/rotations/{rotation}/confirm/", None, {"substitute": "{spare}"}),
     "supervision:dashboard_export#csv": E("GET", "/supervision/export/recertifications/?format=csv"),
     "outreach:training_report#xlsx": E("GET", "/outreach/training/report/?format=xlsx"),
 }
@@ -179,6 +227,8 @@ def check(access, role, entries: dict, *, action_keys=()) -> None:
     for key, (method, template, _none, data) in entries.items():
         allow = EXPECTED.get(key)
         url = template.format(**access.ids)
+        if data:  # values naming the world's objects ("{request}") are filled in like the url
+            data = {k: v.format(**access.ids) if isinstance(v, str) else v for k, v in data.items()}
         started = time.monotonic()
         outcome = fetch(client, method, url, data, action=key in action_keys)
         elapsed = time.monotonic() - started
@@ -233,7 +283,7 @@ def test_every_route_has_an_entry(access, client):
         if method != "parameters"
     }
     covered = {
-        (m, t.split("?")[0].replace("{request}", "{id}").replace("{appeal}", "{id}"))
+        (m, re.sub(r"\{\w+\}", "{id}", t.split("?")[0]) if t.startswith("/api/") else t)
         for m, t, _a, _d in {**PAGES, **API_WRITES}.values()
     }
     uncovered = sorted(op for op in methods if op not in covered)
@@ -267,6 +317,7 @@ ADMIN_OTHER = {
     "admin:appeals_appeal_assign": E("GET", "/admin/appeals/appeal/{appeal}/assign/"),
     "admin:appeals_appeal_decide": E("GET", "/admin/appeals/appeal/{appeal}/decide/"),
     "admin:appeals_appeal_disqualify": E("GET", "/admin/appeals/appeal/{appeal}/disqualify/"),
+    "admin:appeals_appeal_correct_credit": E("GET", "/admin/appeals/appeal/{appeal}/correct-credit/"),
     "admin:auth_user_password_change": E("GET", "/admin/portal/user/{contact_a}/password/"),
     "admin:otp_totp_totpdevice_config": E("GET", "/admin/otp_totp/totpdevice/{officer_device}/config/"),
     "admin:otp_totp_totpdevice_qrcode": E("GET", "/admin/otp_totp/totpdevice/{officer_device}/qrcode/"),

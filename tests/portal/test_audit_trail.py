@@ -25,7 +25,8 @@ DOMAIN_APPS = (
     "liaison",
     "compliance",
 )
-#: Machinery, not records of the domain: the bell, the task outbox, escalation markers, calendar tokens,
+#: Machinery, not records of the domain: the bell, the task outbox, escalation and notice markers (a job
+#: ran once for a deadline or a qualification), calendar tokens,
 #: digests already sent and django-guardian's object permissions. Each row is written once by code.
 MACHINERY = {
     "portal.Notification",
@@ -34,6 +35,8 @@ MACHINERY = {
     "outreach.AnnouncementDigest",
     "outreach.CalendarToken",
     "enterprises.EnterpriseUserObjectPermission",
+    "portal.DeadlineNotice",
+    "coordinators.QualificationNotice",
 }
 
 

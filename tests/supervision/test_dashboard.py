@@ -221,25 +221,30 @@ def test_export_refused_to_an_enterprise(login, world):
     )
 
 
-def test_rebalance_suggests_and_reassigns_after_confirmation(login, world):
+def test_rebalance_replaces_only_the_overloaded_coordinator_and_spreads_the_enterprises(login, world):
     a, b, c, d = world.new_coordinators(4)
-    enterprises = world.assign(a, b, 3)
+    enterprises = world.assign(a, b, 4)
     client = login(world.manager)
     page = client.get(reverse("supervision:dashboard_rebalance", args=[a.pk]))
     assert page.status_code == 200
-    suggestion = page.context["suggestions"][0]
-    assert {x.pk for x in suggestion["suggested"]} == {c.pk, d.pk}
-    target = suggestion["pair"].enterprise
+    suggestions = page.context["suggestions"]
+    assert len(suggestions) == 4
+    # The partner stays in every proposal; only a is replaced, by c and d in turn (balanced), never b.
+    assert {s.partner.pk for s in suggestions} == {b.pk}
+    substitutes = [s.substitute.pk for s in suggestions]
+    assert sorted(substitutes) == sorted([c.pk, c.pk, d.pk, d.pk])
+    target = suggestions[0].pair.enterprise
+    proposed = [x.pk for x in suggestions[0].proposed]
     url = reverse("supervision:dashboard_reassign", args=[target.pk])
-    confirm = client.get(url, {"coordinator": [c.pk, d.pk], "from": a.pk})
+    confirm = client.get(url, {"coordinator": proposed, "from": a.pk})
     assert confirm.status_code == 200
     assert (
         PairAssignment.objects.active().get(enterprise=target).coordinator_a_id == a.pk
     )  # nothing changed yet
-    client.post(url, {"coordinator": [c.pk, d.pk], "from": a.pk})
+    client.post(url, {"coordinator": proposed, "from": a.pk})
     pair = PairAssignment.objects.active().get(enterprise=target)
-    assert {pair.coordinator_a_id, pair.coordinator_b_id} == {c.pk, d.pk}
-    assert len(enterprises) == 3
+    assert {pair.coordinator_a_id, pair.coordinator_b_id} == {b.pk, suggestions[0].substitute.pk}
+    assert len(enterprises) == 4
 
 
 def test_office_leader_cannot_reassign(login, world):

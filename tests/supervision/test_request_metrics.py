@@ -54,7 +54,14 @@ def test_median_first_response_in_hours(world):
     start = timezone.now() - datetime.timedelta(days=5)
     for hours in (2, 4, 10):
         request = world.file_request(now=start, subject=f"r{hours}")
-        requests.accept(request=request, actor=a.user, now=start + datetime.timedelta(hours=hours))
+        requests.accept(request=request, actor=a.user, now=start + datetime.timedelta(hours=1))
+        # The first response is the first message to the enterprise, not the acceptance.
+        requests.post_message(
+            request=request,
+            author=a.user,
+            body="已收到，正在核实。",
+            now=start + datetime.timedelta(hours=hours),
+        )
     assert row(dashboard.scope_for(world.manager), a).median_response == pytest.approx(4.0)
 
 
@@ -72,7 +79,7 @@ def test_site_visits_done_and_satisfaction_in_the_period(world):
             place="厂区",
             purpose="核查",
         )
-    requests.record_site_visit(visit=visit, actor=a.user, record="现场核查完成")
+    requests.record_site_visit(visit=visit, actor=a.user, attendees="王协调\n李协调", findings="现场核查完成")
     requests.accept(request=request, actor=a.user, now=start + datetime.timedelta(hours=2))
     requests.resolve(request=request, actor=a.user, summary="已解决", now=start + datetime.timedelta(days=2))
     requests.confirm_resolution(

@@ -1,0 +1,66 @@
+"""Rotation API for the Management Department: the rotations due (and done) it may see; confirming one
+goes through ``coordinators.services.rotate``."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from coordination.api.serializers import named_enum
+from coordinators import services
+from coordinators.models import Coordinator, Rotation
+from portal.api.viewsets import ScopedViewSet
+
+RotationStatusField = named_enum("RotationStatus", Rotation.Status.choices)
+
+
+class RotationOutput(serializers.ModelSerializer):
+    status = RotationStatusField()
+    coordinator_name = serializers.CharField(source="coordinator.user.display_name")
+    enterprise_name = serializers.CharField(source="enterprise.name_zh")
+
+    class Meta:
+        model = Rotation
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "coordinator",
+            "coordinator_name",
+            "serving_since",
+            "limit_on",
+            "status",
+            "substitute",
+            "decided_at",
+            "handover",
+        ]
+
+
+class RotateInput(serializers.Serializer):
+    substitute = serializers.IntegerField(min_value=1)
+
+
+@extend_schema(tags=["rotations"])
+class RotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = RotationOutput
+    queryset = Rotation.objects.all()
+
+    def scoped(self, queryset):
+        queryset = queryset.select_related("coordinator__user", "enterprise").order_by("limit_on", "pk")
+        if self.request.query_params.get("status") in Rotation.Status.values:
+            queryset = queryset.filter(status=self.request.query_params["status"])
+        return queryset
+
+    @extend_schema(request=RotateInput, responses={200: RotationOutput}, summary="Confirm the handover")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        data = RotateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        substitute = Coordinator.objects.filter(pk=data.validated_data["substitute"]).first()
+        if substitute is None:
+            raise ValidationError({"substitute": ["No such coordinator."]})
+        rotation = services.rotate(rotation=self.get_object(), substitute=substitute, actor=request.user)
+        return Response(RotationOutput(rotation).data)
