@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from appeals import services
 from appeals.models import Appeal, AppealAttachment, AppealEvent, AppealOutcome, AppealStatus
@@ -186,7 +187,7 @@ class CorrectCreditForm(forms.Form):
 
 
 @admin.register(Appeal)
-class AppealAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class AppealAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "number",
         "subject",
@@ -321,7 +322,7 @@ class AppealAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         text = timezone.localtime(obj.due_at).strftime("%Y-%m-%d")
         if obj.is_overdue:
             return format_html(
-                '<strong class="overdue" style="color: var(--error-fg, #ba2121)" data-testid="overdue">{} ⚠ {}</strong>',
+                '<strong class="overdue" data-testid="overdue">{} ⚠ {}</strong>',
                 text,
                 gettext("overdue"),
             )
@@ -526,7 +527,7 @@ class AppealAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AppealEvent)
-class AppealEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AppealEventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """The append-only log of every appeal change, searchable on its own."""
 
     list_display = ["appeal", "kind", "from_status", "to_status", "actor", "at"]

@@ -9,7 +9,10 @@ from appeals.models import AppealType
 from appeals.services import conduct_coordinators
 from coordinators.models import Coordinator
 from credit.models import AbnormalListEntry, CreditEvent
+from portal.conf import tunable
 from portal.forms import MultipleFileField
+
+TEXT_MAX_CHARS = int(tunable("TEXT_MAX_CHARS"))
 
 
 class CreditDecisionChoiceField(forms.ModelChoiceField):
@@ -23,7 +26,9 @@ class CreditDecisionChoiceField(forms.ModelChoiceField):
 class AppealForm(forms.Form):
     appeal_type = forms.ChoiceField(label=_("Appeal against"), choices=AppealType.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 6}))
+    grounds = forms.CharField(
+        label=_("Grounds"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+    )
     decision_reference = forms.CharField(
         label=_("Decision reference"),
         max_length=100,

@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from portal.deadlines import CUSTOMS, Deadline
 from portal.messages import render, text
-from portal.models import DecisionRecord
+from portal.models import DecisionRecord, never_deleted
 from portal.scoping import Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
 
@@ -66,6 +66,7 @@ class AppealQuerySet(ScopedQuerySet):
         return self.open().filter(due_at__lt=now or timezone.now())
 
 
+@never_deleted()
 class Appeal(DecisionRecord):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -264,6 +265,8 @@ class AppealAttachment(PrivateFile):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("appeal attachment")
         verbose_name_plural = _("appeal attachments")
@@ -307,6 +310,8 @@ class AppealEvent(models.Model):
     note_message = models.JSONField(_("system note"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("appeal event")

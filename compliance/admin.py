@@ -70,7 +70,7 @@ class ResponseInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ScopedAdminMixin, ReadOnlyAdmin, admin.ModelAdmin):
+class AssessmentAdmin(ScopedAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["enterprise", "assessed_on", "state", "coordinator_a", "coordinator_b", "signed_at"]
     list_filter = ["state"]
     search_fields = ["enterprise__name_zh", "enterprise__uscc"]
@@ -111,7 +111,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(ImprovementAction)
-class ImprovementActionAdmin(ScopedAdminMixin, ReadOnlyAdmin, admin.ModelAdmin):
+class ImprovementActionAdmin(ScopedAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["description_short", "enterprise", "item", "owner", "due_on", "status"]
     list_filter = ["status", OverdueFilter]
     search_fields = ["enterprise__name_zh", "enterprise__uscc", "description"]

@@ -101,6 +101,8 @@ class AssessmentSchedule(EnterpriseOwned):
         _("announced"), max_length=10, choices=Step.choices, blank=True, default=Step.NONE
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("assessment schedule")
         verbose_name_plural = _("assessment schedules")
@@ -180,6 +182,8 @@ class Assessment(EnterpriseOwned):
             return None
         return Q(**{f"{prefix}state": cls.State.SIGNED})
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("compliance assessment")
         verbose_name_plural = _("compliance assessments")
@@ -237,6 +241,8 @@ class AssessmentAnswer(models.Model):
     scope_rule = ScopeRule(via="assessment")
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("assessment answer")
         verbose_name_plural = _("assessment answers")
@@ -261,6 +267,8 @@ class AssessmentSignature(models.Model):
 
     scope_rule = ScopeRule(via="assessment")
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assessment signature")
@@ -341,6 +349,8 @@ class ImprovementAction(EnterpriseOwned):
             return None
         return Q(**{f"{prefix}assessment__state": Assessment.State.SIGNED})
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("improvement action")
         verbose_name_plural = _("improvement actions")
@@ -397,6 +407,8 @@ class ActionResponse(models.Model):
     scope_rule = ScopeRule(via="action")
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("response to an improvement action")
         verbose_name_plural = _("responses to improvement actions")
@@ -425,6 +437,8 @@ class ActionFile(PrivateFile):
 
     scope_rule = ScopeRule(via="response")
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("improvement action file")

@@ -22,7 +22,7 @@ from coordination.models import (
     ServiceLevel,
     SiteVisit,
 )
-from portal.admin.toolkit import BigTableAdminMixin, ScopedAdminMixin
+from portal.admin.toolkit import BigTableAdminMixin, ScopedAdminMixin, ScopedHistoryMixin
 from portal.models import LocalCustoms
 from portal.roles import Role
 
@@ -37,6 +37,11 @@ class ReadOnlyTabular(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # The request's history is part of the request: whoever may view the request (scoped by
+        # CoordinationRequestAdmin) sees its transitions, thread, handlers and transfers.
+        return request.user.has_perm("coordination.view_coordinationrequest")
 
 
 class TransitionInline(ReadOnlyTabular):
@@ -74,7 +79,7 @@ class TransferInline(ReadOnlyTabular):
 
 
 @admin.register(CoordinationRequest)
-class CoordinationRequestAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class CoordinationRequestAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "id",
         "subject",
@@ -113,7 +118,7 @@ class CoordinationRequestAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.Model
 
 
 @admin.register(ServiceLevel)
-class ServiceLevelAdmin(SimpleHistoryAdmin):
+class ServiceLevelAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["service_type", "first_response_working_days", "resolution_working_days"]
     list_editable = ["first_response_working_days", "resolution_working_days"]
     readonly_fields = ["service_type"]
@@ -126,7 +131,7 @@ class ServiceLevelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PublishedAnswer)
-class PublishedAnswerAdmin(SimpleHistoryAdmin):
+class PublishedAnswerAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["title", "service_type", "published_at", "published_by", "is_withdrawn"]
     list_filter = ["service_type", "is_withdrawn"]
     search_fields = ["title", "search_text"]
@@ -142,6 +147,36 @@ class PublishedAnswerAdmin(SimpleHistoryAdmin):
         "published_at",
     ]
     fields = [*readonly_fields, "is_withdrawn"]
+    SOURCE_FIELDS = ("source_request", "published_by")
+
+    def sees_source(self, request, obj) -> bool:
+        """The answer is published for all, without the enterprise's identity; its source request and the
+        coordinator who published it are shown only to those who may see that request."""
+        return (
+            obj is not None
+            and CoordinationRequest.objects.visible_to(request.user).filter(pk=obj.source_request_id).exists()
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.sees_source(request, obj):
+            return fields
+        return [f for f in fields if f not in self.SOURCE_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self.sees_source(request, obj):
+            return fields
+        return [f for f in fields if f not in self.SOURCE_FIELDS]
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if request.user.is_superuser else [f for f in shown if f != "published_by"]
+
+    def has_change_permission(self, request, obj=None):
+        # Withdrawing is for the customs who may see the source request.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self.sees_source(request, obj))
 
     def has_add_permission(self, request):
         return False
@@ -151,7 +186,7 @@ class PublishedAnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SiteVisit)
-class SiteVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SiteVisitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "scheduled_for", "coordinator_a", "coordinator_b", "status"]
     list_filter = ["status"]
     list_select_related = ["enterprise", "coordinator_a__user", "coordinator_b__user"]

@@ -7,14 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import RequestStatus, ServiceType, Urgency, VisitAction, VisitSignature
 from coordinators.models import Coordinator
+from portal.conf import tunable
 from portal.forms import BootstrapMixin, DateInput, DateTimeInput, MultipleFileField, files_help
 from portal.models import Department, LocalCustoms
+
+TEXT_MAX_CHARS = int(tunable("TEXT_MAX_CHARS"))
 
 
 class RequestForm(BootstrapMixin, forms.Form):
     service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    description = forms.CharField(
+        label=_("Description"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+    )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     attachments = MultipleFileField(label=_("Attachments"))
 
@@ -42,7 +47,12 @@ class CannedSelect(forms.Select):
 
 class ReplyForm(BootstrapMixin, forms.Form):
     canned = forms.ChoiceField(label=_("Canned response"), required=False)
-    body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     attachments = MultipleFileField(label=_("Attachments"))
     internal = forms.BooleanField(
         label=_("Internal note (customs only, never shown to the enterprise)"), required=False
@@ -74,7 +84,9 @@ class ReplyForm(BootstrapMixin, forms.Form):
 
 
 class NoteForm(BootstrapMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, label=None, required=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +102,12 @@ class ConfirmForm(BootstrapMixin, forms.Form):
         coerce=int,
         choices=[(5, "5 ★★★★★"), (4, "4 ★★★★"), (3, "3 ★★★"), (2, "2 ★★"), (1, "1 ★")],
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +128,11 @@ class TransferForm(BootstrapMixin, forms.Form):
     to_department = OrganisationChoiceField(
         label=_("Or to department"), queryset=Department.objects.none(), required=False
     )
-    note = forms.CharField(label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Reason for the transfer"),
+        max_length=TEXT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, request_obj=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +162,9 @@ class SiteVisitForm(BootstrapMixin, forms.Form):
         widget=DateTimeInput(),
     )
     place = forms.CharField(label=_("Place"), max_length=300)
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,10 +181,13 @@ class SiteVisitForm(BootstrapMixin, forms.Form):
 class VisitRecordForm(BootstrapMixin, forms.Form):
     attendees = forms.CharField(
         label=_("Attendees"),
+        max_length=TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who took part, one per line."),
     )
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 5}))
+    findings = forms.CharField(
+        label=_("Findings"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
     attachments = MultipleFileField(label=_("Files"))
 
     def __init__(self, *args, **kwargs):
@@ -199,8 +225,12 @@ class VisitSignForm(BootstrapMixin, forms.Form):
 
 class PublishForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 5}))
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}))
+    question = forms.CharField(
+        label=_("Question"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    answer = forms.CharField(
+        label=_("Answer"), max_length=TEXT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+    )
     publish_despite_identity = forms.BooleanField(
         label=_("Publish even though the enterprise may still be identifiable"), required=False
     )

@@ -33,7 +33,7 @@ from simple_history.models import HistoricalRecords
 from enterprises.models import EnterpriseOwned
 from portal.conf import tunable
 from portal.messages import render
-from portal.models import DecisionRecord
+from portal.models import DecisionRecord, never_deleted
 from portal.scoping import OFFICER_ROLES, Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
 
@@ -134,6 +134,7 @@ class CoordinationRequestQuerySet(ScopedQuerySet):
         )
 
 
+@never_deleted()
 class CoordinationRequest(EnterpriseOwned):
     """DOMAIN note (seeing): everyone who sees the enterprise sees its requests (``portal.scoping``);
     customs staff also see requests transferred to their office — pending, or accepted from another
@@ -257,6 +258,9 @@ class CoordinationRequest(EnterpriseOwned):
                 **{f"{prefix}responsible_department_id": department}
             )
         return q
+
+    # The search vectors are derived from the text (coordination.search): not versions of the request.
+    history = HistoricalRecords(excluded_fields=["search_vector", "internal_search_vector"])
 
     class Meta:
         verbose_name = _("coordination request")
@@ -454,6 +458,8 @@ class RequestHandler(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("request handler")
         verbose_name_plural = _("request handlers")
@@ -499,6 +505,8 @@ class RequestTransition(CustomsOnlyRows, models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("request transition")
         verbose_name_plural = _("request transitions")
@@ -543,6 +551,8 @@ class RequestMessage(CustomsOnlyRows, models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("request message")
         verbose_name_plural = _("request messages")
@@ -583,6 +593,8 @@ class RequestAttachment(CustomsOnlyRows, PrivateFile):
     is_internal = models.BooleanField(_("customs only"), default=False)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")
@@ -647,6 +659,8 @@ class RequestTransfer(DecisionRecord):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("request transfer")
         verbose_name_plural = _("request transfers")
@@ -710,6 +724,8 @@ class SiteVisit(EnterpriseOwned):
     )
     scheduled_at = models.DateTimeField(_("scheduled at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("site visit")
         verbose_name_plural = _("site visits")
@@ -748,6 +764,8 @@ class SiteVisitRecord(models.Model):
 
     scope_rule = ScopeRule(via="visit")
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("site visit record")
@@ -803,6 +821,8 @@ class VisitAction(models.Model):
     scope_rule = ScopeRule(via="record")
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
@@ -834,6 +854,8 @@ class VisitSignature(models.Model):
     scope_rule = ScopeRule(via="record")
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("visit record signature")
         verbose_name_plural = _("visit record signatures")
@@ -860,6 +882,8 @@ class VisitAttachment(PrivateFile):
 
     scope_rule = ScopeRule(via="record")
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("visit attachment")
@@ -924,6 +948,8 @@ class SavedFilter(models.Model):
     name = models.CharField(_("name"), max_length=60)
     query = models.CharField(_("filter"), max_length=500)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("saved filter")

@@ -277,7 +277,7 @@ class CoordinatorAdmin(DomainErrorSafeChangeformMixin, ScopedAdminMixin, SimpleH
 
 
 @admin.register(PairAssignment)
-class PairAssignmentAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class PairAssignmentAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "coordinator_a", "coordinator_b", "started_on", "ended_on", "end_reason"]
     list_filter = [
         ("ended_on", admin.EmptyFieldListFilter),
@@ -298,7 +298,7 @@ class PairAssignmentAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdm
 
 
 @admin.register(Recusal)
-class RecusalAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class RecusalAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["coordinator", "enterprise", "reason", "declared_at", "declared_by"]
     list_filter = ["reason", "district", "coordinator__local_customs"]
     search_fields = [
@@ -312,7 +312,7 @@ class RecusalAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Disqualification)
-class DisqualificationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class DisqualificationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["coordinator", "ground", "decided_on", "decided_by"]
     list_filter = ["ground", "coordinator__local_customs__district", "coordinator__local_customs"]
     search_fields = ["coordinator__user__full_name", "=coordinator__certificate_number"]
@@ -345,7 +345,7 @@ class RotationPolicyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Rotation)
-class RotationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class RotationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     """Rotations listed by the daily job and their handovers. Managers confirm them on the Management
     Department's page (supervision), which proposes the substitutes."""
 

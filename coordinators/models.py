@@ -144,6 +144,8 @@ class PairAssignment(EnterpriseOwned):
 
     objects = PairAssignmentQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than EnterpriseOwned's
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("pair assignment")
         verbose_name_plural = _("pair assignments")
@@ -221,6 +223,8 @@ class Recusal(EnterpriseOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("recusal")
         verbose_name_plural = _("recusals")
@@ -277,6 +281,8 @@ class Disqualification(models.Model):
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("disqualification")
@@ -409,6 +415,8 @@ class Rotation(EnterpriseOwned):
     handover = models.JSONField(_("handover"), default=dict, blank=True)
 
     objects = RotationQuerySet.as_manager()  # type: ignore[misc]
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("rotation")

@@ -161,6 +161,20 @@ def _check_assignable(enterprise, coordinator: Coordinator, on: datetime.date) -
         )
 
 
+def _check_actor(actor, enterprise, *, coordinator: Coordinator | None = None) -> None:
+    """Who may assign a pair or record a recusal: an administrator; a customs officer or manager of the
+    enterprise's district; for a recusal also the coordinator who withdraws. ``actor=None`` is the
+    system (the demo loader, jobs) — never a person's request."""
+    if actor is None or actor.has_role(Role.ADMINISTRATOR):
+        return
+    if coordinator is not None and coordinator.user_id == actor.pk:
+        return
+    if not actor.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER):
+        raise PermissionDeniedError(_("Only customs officers and managers assign coordinators."))
+    if actor.district_id_for_scope != enterprise.district_id:
+        raise PermissionDeniedError(_("%(e)s is outside your customs district.") % {"e": enterprise})
+
+
 #: Hook run when coordinators stop serving an enterprise — its pair ends or one coordinator is replaced —
 #: in the same transaction (portal.registry): ``enterprise``, ``changes`` (a list of (leaving coordinator,
 #: substitute or None)), ``reason`` (a ``PairAssignment.EndReason`` value) and ``actor``. Coordination
@@ -231,7 +245,21 @@ def assign_pair(
 ) -> PairAssignment:
     """Assign two distinct, assignable coordinators; the current pair (if any) ends in the same
     transaction (with ``reason``) and the open work moves to the new pair (``pair.handover``: what
-    moved). A coordinator who joins must be free of the district's rotation rule (``joining_since``)."""
+    moved). A coordinator who joins must be free of the district's rotation rule (``joining_since``).
+    ``actor`` must be allowed to (``_check_actor``: the district's officers and managers)."""
+    _check_actor(actor, enterprise)
+    return _assign_pair(enterprise=enterprise, coordinators=coordinators, actor=actor, on=on, reason=reason)
+
+
+@transaction.atomic
+def _assign_pair(
+    *,
+    enterprise,
+    coordinators,
+    actor,
+    on: datetime.date | None,
+    reason: str = PairAssignment.EndReason.REASSIGNED,
+) -> PairAssignment:
     on = on or timezone.localdate()
     enterprise = (
         Enterprise.objects.select_for_update(of=("self",)).select_related("rating").get(pk=enterprise.pk)
@@ -315,7 +343,7 @@ def replace_in_pair(
     partner = pair.coordinator_b if pair.coordinator_a_id == leaving.pk else pair.coordinator_a
     try:
         (substitute,) = suggest_pair(pair.enterprise, on=on, keep=partner, exclude=[leaving])
-        return assign_pair(
+        return _assign_pair(  # the callers (recusal, disqualification, the qualification job) check the actor
             enterprise=pair.enterprise, coordinators=[partner, substitute], actor=actor, on=on, reason=reason
         )
     except AssignmentError:
@@ -340,8 +368,10 @@ def declare_recusal(
     """Record a coordinator's withdrawal; if they are in the enterprise's pair, replace them at once.
 
     The partner stays; the substitute is the least-loaded assignable colleague. If none exists the pair
-    ends and the enterprise is reported as needing a new pair.
+    ends and the enterprise is reported as needing a new pair. ``actor`` must be allowed to
+    (``_check_actor``: the coordinator themself, or the district's officers and managers).
     """
+    _check_actor(actor, enterprise, coordinator=coordinator)
     if reason not in RecusalReason.values:
         raise DomainError(_("Choose the reason for the withdrawal."))
     if reason == RecusalReason.OTHER and not reason_text.strip():

@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.models import EnterpriseOwned
 from portal.messages import render
-from portal.models import BilingualNameMixin, DecisionRecord
+from portal.models import BilingualNameMixin, DecisionRecord, never_deleted
 from portal.scoping import ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
 
@@ -53,6 +53,8 @@ class CreditRegime(BilingualNameMixin):
         _("automatic repair after clean years"), default=2
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("credit regime")
         verbose_name_plural = _("credit regimes")
@@ -78,6 +80,8 @@ class CreditRating(BilingualNameMixin):
     gets_coordinators = models.BooleanField(_("gets a coordinator pair"), default=False)
     is_untrustworthy = models.BooleanField(_("untrustworthy"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("credit rating")
         verbose_name_plural = _("credit ratings")
@@ -101,6 +105,8 @@ class RatingMapping(models.Model):
         CreditRating, on_delete=models.PROTECT, related_name="mapped_from", verbose_name=_("new rating")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("rating mapping")
         verbose_name_plural = _("rating mappings")
@@ -123,6 +129,7 @@ class CreditEventReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@never_deleted()
 class CreditEvent(EnterpriseOwned):
     """One change of an enterprise's rating. Append-only; judged under the regime in force on its date."""
 
@@ -173,6 +180,8 @@ class CreditEvent(EnterpriseOwned):
             "Makes automatic events idempotent: one event per source (e.g. per abnormal-list entry)."
         ),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("credit event")
@@ -231,6 +240,8 @@ class AbnormalListEntry(EnterpriseOwned):
     cure = models.TextField(
         _("cure"), blank=True, help_text=_("How the cause was cured; required to leave the list.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("abnormal-list entry")
@@ -297,6 +308,8 @@ class StandardItem(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("certification standard item")
         verbose_name_plural = _("certification standard items")
@@ -323,6 +336,8 @@ class SelfExamination(EnterpriseOwned):
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("self-examination")
         verbose_name_plural = _("self-examinations")
@@ -347,6 +362,8 @@ class SelfExaminationAnswer(models.Model):
     evidence = models.TextField(_("evidence notes"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("self-examination answer")
@@ -395,6 +412,8 @@ class AbnormalListIdentification(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("abnormal-list identification")
         verbose_name_plural = _("abnormal-list identifications")
@@ -439,6 +458,8 @@ class AnnualReport(EnterpriseOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("annual credit report")
@@ -521,6 +542,8 @@ class RecertificationReminder(EnterpriseOwned):
     sent_on = models.DateField(_("sent on"))
     recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("re-certification reminder")
         verbose_name_plural = _("re-certification reminders")
@@ -571,6 +594,8 @@ class UntrustworthyFinding(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cause of an untrustworthy finding")
@@ -655,6 +680,8 @@ class RepairApplicationAttachment(PrivateFile):
     scope_rule = ScopeRule(via="application")
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("repair application attachment")
         verbose_name_plural = _("repair application attachments")
@@ -678,6 +705,8 @@ class SelfExaminationEvidence(PrivateFile):
 
     scope_rule = ScopeRule(via="answer")
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("self-examination evidence")

@@ -37,6 +37,7 @@ from portal.admin.toolkit import (
 from portal.exceptions import DomainError
 from portal.exports import export_response
 from portal.models import User
+from portal.roles import Role
 
 # --- Inlines: the enterprise's history, read-only -----------------------------------------------------
 
@@ -83,6 +84,11 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is None and getattr(self, "actor", None) is not None:
+            try:
+                services.check_may_register_in(self.actor, cleaned.get("district"))
+            except DomainError as exc:
+                self.add_error("district", exc.message)
         try:
             services.check_local_customs_in_district(
                 district=cleaned.get("district"), local_customs=cleaned.get("local_customs")
@@ -171,6 +177,24 @@ class EnterpriseAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # docs/DOMAIN.md: the district and office are fixed once registered.
+        fixed = ["district", "local_customs"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """An officer registers enterprises of their own district only: its district and offices."""
+        user = request.user
+        if db_field.name in ("district", "local_customs") and not user.has_role(Role.ADMINISTRATOR):
+            district_id = user.district_id_for_scope
+            column = "pk" if db_field.name == "district" else "district_id"
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{column: district_id})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -324,7 +348,7 @@ class EnterpriseAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "user", "role", "position", "started_at", "ended_at"]
     list_filter = ["role", ("ended_at", admin.EmptyFieldListFilter), "district"]
     search_fields = [
@@ -361,7 +385,7 @@ def changes_table(change: RegistrationChange):
 
 
 @admin.register(RegistrationChange)
-class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "submitted_by", "submitted_at", "status", "decided_by", "decided_at"]
     list_filter = ["status", "district", "enterprise__local_customs"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from enterprises.models import Enterprise, Industry
-from enterprises.services import register_enterprise
+from enterprises.services import check_may_register_in, register_enterprise
 from enterprises.validators import clean_uscc, validate_customs_code
 from portal.conf import tunable
 from portal.exceptions import DomainError
@@ -234,10 +234,28 @@ def _parse_bool(value: str) -> bool | None:
     return None
 
 
-def _check_row(line: int, row: dict, lookups: _Lookups, seen: dict) -> tuple[list[str], dict]:
+def _outside_district(row: dict, lookups: _Lookups, actor) -> str | None:
+    """The reason a row lies outside what ``actor`` may register, checked before anything else so that
+    nothing about another district's enterprises (an existing USCC) is revealed."""
+    district = lookups.districts.get(row.get("district", ""))
+    office = lookups.offices.get(row.get("local_customs", ""))
+    for target in (district, office.district if office is not None else None):
+        if target is None:
+            continue
+        try:
+            check_may_register_in(actor, target)
+        except DomainError as exc:
+            return str(exc.message)
+    return None
+
+
+def _check_row(line: int, row: dict, lookups: _Lookups, seen: dict, actor=None) -> tuple[list[str], dict]:
     """Return (reasons, fields for register_enterprise) for one row."""
     reasons: list[str] = []
     fields: dict = {}
+    outside = _outside_district(row, lookups, actor)
+    if outside is not None:
+        return [outside], {"fields": fields, "extra": {}}
     for column in REQUIRED:
         if not row.get(column):
             reasons.append(_("%(column)s is empty.") % {"column": column})
@@ -339,7 +357,7 @@ def _check_row(line: int, row: dict, lookups: _Lookups, seen: dict) -> tuple[lis
     return reasons, {"fields": fields, "extra": extra_values}
 
 
-def check_file(data: bytes, filename: str) -> tuple[list[RowError], list[tuple[int, dict]]]:
+def check_file(data: bytes, filename: str, actor=None) -> tuple[list[RowError], list[tuple[int, dict]]]:
     """Every problem of the file, and the prepared rows (used only when there is no problem)."""
     try:
         header, raw_rows = read_table(data, filename)
@@ -390,7 +408,7 @@ def check_file(data: bytes, filename: str) -> tuple[list[RowError], list[tuple[i
     seen: dict[str, dict[str, int]] = {"uscc": {}, "customs_code": {}}
     prepared: list[tuple[int, dict]] = []
     for line, row in rows:
-        reasons, checked = _check_row(line, row, lookups, seen)
+        reasons, checked = _check_row(line, row, lookups, seen, actor)
         errors.extend(RowError(line, reason) for reason in reasons)
         prepared.append((line, checked))
     return errors, prepared
@@ -398,7 +416,7 @@ def check_file(data: bytes, filename: str) -> tuple[list[RowError], list[tuple[i
 
 def import_enterprises(*, data: bytes, filename: str, actor=None) -> ImportResult:
     """Import every row of the file or none of them."""
-    errors, prepared = check_file(data, filename)
+    errors, prepared = check_file(data, filename, actor)
     result = ImportResult(errors=errors)
     if errors:
         return result

@@ -23,7 +23,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from enterprises.validators import validate_customs_code, validate_uscc
-from portal.models import DecisionRecord
+from portal.models import DecisionRecord, never_deleted
 from portal.roles import Role
 from portal.scoping import ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
@@ -43,6 +43,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
     """``Enterprise.objects.visible_to(user)``: the enterprises ``user`` may see (``portal.scoping``)."""
 
 
+@never_deleted()
 class Enterprise(models.Model):
     scope_rule = ScopeRule(enterprise="pk", district="district")
 
@@ -198,6 +199,8 @@ class Membership(EnterpriseOwned):
         verbose_name=_("changed by"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -265,6 +268,8 @@ class RegistrationChange(EnterpriseOwned, DecisionRecord):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decision_note = models.TextField(_("decision note"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("registration change")
         verbose_name_plural = _("registration changes")
@@ -293,6 +298,8 @@ class RegistrationChangeAttachment(PrivateFile):
 
     scope_rule = ScopeRule(via="change")
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("registration change attachment")

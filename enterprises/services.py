@@ -31,9 +31,24 @@ def _validation_message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def check_may_register_in(actor, district) -> None:
+    """Who registers an enterprise: an administrator anywhere; a customs officer or manager only in their
+    own district (docs/DOMAIN.md, "Who sees what"). ``actor=None`` is the system (demo data, commands)."""
+    if actor is None or district is None:
+        return
+    if actor.has_role(Role.ADMINISTRATOR):
+        return
+    if not actor.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER):
+        raise PermissionDeniedError(_("Only customs officers register enterprises."))
+    if actor.district_id_for_scope != getattr(district, "pk", district):
+        raise PermissionDeniedError(_("You may register enterprises of your own customs district only."))
+
+
 @transaction.atomic
 def register_enterprise(*, actor=None, **fields) -> Enterprise:
-    """Create an enterprise after validating every field (USCC check character included)."""
+    """Create an enterprise after validating every field (USCC check character included); ``actor`` may
+    register in their own district only (``check_may_register_in``)."""
+    check_may_register_in(actor, fields.get("district"))
     if "uscc" in fields:
         try:
             fields["uscc"] = clean_uscc(fields["uscc"])

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from liaison import services
 from liaison.models import DepartmentNotice, LiaisonOfficer, Referral
@@ -33,12 +34,15 @@ class LiaisonOfficerForm(forms.ModelForm):
             district_id = request_user.district_id_for_scope
             departments = departments.filter(district_id=district_id)
             officers = officers.filter(department__district_id=district_id)
-        self.fields["department"].queryset = departments.order_by("name_zh")  # type: ignore[attr-defined]
-        self.fields["user"].queryset = officers.distinct().order_by("full_name")  # type: ignore[attr-defined]
+        # On the change page both are read-only (an appointment is ended, never edited): no fields then.
+        if "department" in self.fields:
+            self.fields["department"].queryset = departments.order_by("name_zh")  # type: ignore[attr-defined]
+        if "user" in self.fields:
+            self.fields["user"].queryset = officers.distinct().order_by("full_name")  # type: ignore[attr-defined]
 
 
 @admin.register(LiaisonOfficer)
-class LiaisonOfficerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LiaisonOfficerAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["user", "department", "named_at", "named_by", "ended_at"]
     list_filter = [("ended_at", admin.EmptyFieldListFilter), "department"]
     search_fields = ["user__full_name", "user__username", "department__name_zh"]
@@ -99,7 +103,7 @@ class LiaisonOfficerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class ReferralAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["request", "department", "status", "referred_by", "referred_at", "due_at", "answered_at"]
     list_filter = ["status", "department"]
     search_fields = ["=request__id", "question"]
@@ -123,7 +127,7 @@ class ReferralAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DepartmentNotice)
-class DepartmentNoticeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class DepartmentNoticeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "department", "kind", "author", "published_at", "recipient_count"]
     list_filter = ["kind", "department"]
     search_fields = ["title"]

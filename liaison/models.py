@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from enterprises.models import EnterpriseOwned
 from portal.scoping import Scope, ScopedQuerySet, ScopeRule
@@ -63,6 +64,8 @@ class LiaisonOfficer(models.Model):
 
     scope_rule = ScopeRule(enterprise=None, district="district")
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("liaison officer")
@@ -153,6 +156,8 @@ class Referral(EnterpriseOwned):
 
     objects = ReferralQuerySet.as_manager()  # type: ignore[misc]
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -224,6 +229,8 @@ class DepartmentNotice(models.Model):
     scope_rule = ScopeRule(enterprise=None, district="district")
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("department notice")
         verbose_name_plural = _("department notices")
@@ -256,6 +263,8 @@ class NoticeReceipt(models.Model):
 
     scope_rule = ScopeRule(via="notice")
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("notice receipt")

@@ -15,8 +15,9 @@ from outreach.models import (
     TrainingRegistration,
     TrainingSession,
 )
-from portal.admin.toolkit import ScopedAdminMixin, file_links
+from portal.admin.toolkit import ScopedAdminMixin, ScopedHistoryMixin, file_links
 from portal.exceptions import DomainError
+from portal.models import is_never_deleted
 
 
 class ManagedByDistrictMixin(ScopedAdminMixin):
@@ -30,6 +31,11 @@ class ManagedByDistrictMixin(ScopedAdminMixin):
         ):
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and is_never_deleted(obj):  # an announcement once it has receipts
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class TrainingMaterialInline(admin.TabularInline):
@@ -132,7 +138,7 @@ class AnnouncementAdmin(ManagedByDistrictMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AnnouncementReceipt)
-class AnnouncementReceiptAdmin(admin.ModelAdmin):
+class AnnouncementReceiptAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["announcement", "user", "enterprise", "read_at"]
     list_select_related = ["announcement", "user", "enterprise"]
     raw_id_fields = ["announcement", "user", "enterprise"]

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise, EnterpriseOwned, Industry
+from portal.models import never_deleted
 from portal.scoping import Scope, ScopedQuerySet, ScopeRule
 from portal.uploads import PrivateFile
 
@@ -169,6 +170,8 @@ class TrainingInvitation(EnterpriseOwned):
     )
     invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("training invitation")
         verbose_name_plural = _("training invitations")
@@ -278,6 +281,8 @@ class TrainingMaterial(PrivateFile):
     )
     title = models.CharField(_("title"), max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("training material")
         verbose_name_plural = _("training materials")
@@ -287,6 +292,7 @@ class TrainingMaterial(PrivateFile):
         return self.title
 
 
+@never_deleted(when=lambda announcement: announcement.receipts.exists())
 class Announcement(Audience):
     """A policy interpretation, notice or warning published to enterprises."""
 
@@ -377,6 +383,8 @@ class AnnouncementReceipt(EnterpriseOwned):
     )
     read_at = models.DateTimeField(_("read at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("read receipt")
         verbose_name_plural = _("read receipts")
@@ -446,6 +454,8 @@ class AnnouncementAttachment(PrivateFile):
     announcement = models.ForeignKey(
         Announcement, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("announcement")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("announcement attachment")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coordination.models import SiteVisit
-from coordinators.models import Coordinator
+from coordinators.models import Coordinator, Recusal
 from credit.models import CreditRating
 from enterprises.models import Enterprise, Membership, MembershipRole
 from enterprises.scoping import member_enterprise
@@ -749,6 +749,12 @@ def _visit_events(*, since, host: str, coordinator=None, enterprise=None) -> lis
     visits = SiteVisit.objects.exclude(status=SiteVisit.Status.CANCELLED).filter(scheduled_for__gte=since)
     if coordinator is not None:
         visits = visits.filter(Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator))
+        # Never an enterprise they withdrew from, not even a visit they made before (issue 11, finding 4).
+        recused = list(
+            Recusal.objects.filter(coordinator=coordinator).values_list("enterprise_id", flat=True)
+        )
+        if recused:
+            visits = visits.exclude(enterprise_id__in=recused)
     else:
         visits = visits.filter(enterprise=enterprise)
     visits = visits.select_related("enterprise", "coordinator_a__user", "coordinator_b__user").order_by(

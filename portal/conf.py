@@ -78,6 +78,16 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_MAX_ROWS": 20_000,
     # Rows per transaction of the daily jobs.
     "JOB_BATCH_SIZE": 500,
+    # --- Accounts ----------------------------------------------------------------------------------
+    # A customs staff session unused this long ends (portal/security.py).
+    "STAFF_IDLE_TIMEOUT_MINUTES": 30,
+    # --- Input -------------------------------------------------------------------------------------
+    # Longest free text (a description, grounds, a reply, a note) a form or the API accepts, in characters.
+    "TEXT_MAX_CHARS": 20_000,
+    # --- Faults --------------------------------------------------------------------------------------
+    # Seconds the outbox waits for Redis when publishing after commit; past it the message stays pending
+    # for the drain job, and the user's request answers at once.
+    "OUTBOX_PUBLISH_TIMEOUT_SECONDS": 0.5,
     # --- Links ---------------------------------------------------------------------------------------
     # Absolute URL of the portal, used in e-mails.
     "PORTAL_URL": "http://127.0.0.1:8000",

@@ -165,7 +165,18 @@ def load(stdout=None) -> DemoContext:
             continue
         with transaction.atomic():
             importlib.import_module(module_name).load(ctx)
+    _second_factors()
     return ctx
+
+
+def _second_factors() -> None:
+    """The demo staff sign in with the documented demo TOTP key (``manage.py demo_code USERNAME`` prints
+    the current code; README.md). Demo data only: real staff enrol their own authenticator."""
+    from portal.security import give_demo_device, needs_second_factor
+
+    for account in User.objects.filter(username__in=[login for login, _r, _n in DEMO_LOGINS]):
+        if needs_second_factor(account):
+            give_demo_device(account)
 
 
 def _reload_context(ctx: DemoContext) -> None:

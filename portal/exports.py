@@ -2,7 +2,12 @@
 written by openpyxl's write-only workbook (Excel), and bounded by ``EXPORT_MAX_ROWS``.
 
 A yes/no value is written as "Yes"/"No" in the reader's language (never Python's True/False); in Excel,
-dates and times are real date cells (sortable, filterable), in local time, formatted as ISO dates."""
+dates and times are real date cells (sortable, filterable), in local time, formatted as ISO dates.
+
+Text that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return — an enterprise may propose the name ``=HYPERLINK(...)``) is never live: in CSV it is
+prefixed with an apostrophe (OWASP's advice), in Excel it is written as a plain string cell.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +56,17 @@ def _cell(value):
     return force_str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _csv_safe(value):
+    return f"'{value}" if is_formula_like(value) else value
+
+
 def _typed(value):
     """For Excel: dates and times stay dates (naive, in local time); the rest as in CSV."""
     if isinstance(value, datetime.datetime):
@@ -61,17 +77,17 @@ def _typed(value):
 
 
 def _excel_cell(sheet, value):
+    """A write-only cell: a date formatted as a date, text always a string cell (never a formula)."""
     from openpyxl.cell import WriteOnlyCell
 
+    cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, datetime.datetime):
-        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
+    elif isinstance(value, datetime.date):
         cell.number_format = DATE_FORMAT
-        return cell
-    return value
+    elif isinstance(value, str):
+        cell.data_type = "s"  # text, never a formula
+    return cell
 
 
 def _rows(rows: Iterable, columns, typed: bool = False) -> Iterable[list]:
@@ -105,7 +121,7 @@ def export_response(rows, columns: list[tuple[str, str]], *, fmt: str, filename:
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=filename[:31])
-        sheet.append([force_str(label) for label, _key in columns])
+        sheet.append([_excel_cell(sheet, force_str(label)) for label, _key in columns])
         for row in _rows(_iterate(rows), columns, typed=True):
             sheet.append([_excel_cell(sheet, value) for value in row])
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so deletes) it
@@ -118,9 +134,9 @@ def export_response(rows, columns: list[tuple[str, str]], *, fmt: str, filename:
 
     def lines():
         yield "\ufeff"  # so Excel opens UTF-8 Chinese correctly
-        yield writer.writerow([force_str(label) for label, _key in columns])
+        yield writer.writerow([_csv_safe(force_str(label)) for label, _key in columns])
         for row in _rows(_iterate(rows), columns):
-            yield writer.writerow(row)
+            yield writer.writerow([_csv_safe(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'

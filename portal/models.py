@@ -7,15 +7,19 @@ Management Department (Enterprise Management Office) that supervises the coordin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.messages import render
 from portal.roles import CUSTOMS_ROLES, ENTERPRISE_ROLES, Role
@@ -37,6 +41,39 @@ class BilingualNameMixin(models.Model):
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name_zh
+
+
+_NEVER_DELETED: dict[type, Callable[[Any], bool] | None] = {}
+
+
+def is_never_deleted(obj) -> bool:
+    """Whether ``obj`` may not be deleted (``never_deleted``): the admin offers no delete for it."""
+    if type(obj) not in _NEVER_DELETED:
+        return False
+    when = _NEVER_DELETED[type(obj)]
+    return when is None or when(obj)
+
+
+def never_deleted(*, when: Callable[[Any], bool] | None = None):
+    """Class decorator: rows of the model are never hard-deleted (docs/ARCHITECTURE.md, "History is
+    append-only") — ``Model.delete()``, ``QuerySet.delete()`` and cascades all raise ``ProtectedError``
+    (``when``: only rows for which it is true, e.g. an announcement once it has receipts). Records end
+    through their own status fields; the admin offers no delete for them either."""
+
+    def decorate(model):
+        def refuse(sender, instance, **kwargs):
+            if when is None or when(instance):
+                raise models.ProtectedError(
+                    f"{sender._meta.label} #{instance.pk} is a record and is never deleted.", {instance}
+                )
+
+        pre_delete.connect(
+            refuse, sender=model, weak=False, dispatch_uid=f"never_deleted:{model._meta.label}"
+        )
+        _NEVER_DELETED[model] = when
+        return model
+
+    return decorate
 
 
 class DecisionRecord(models.Model):
@@ -64,6 +101,8 @@ class District(BilingualNameMixin):
 
     code = models.CharField(_("code"), max_length=4, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("customs district")
         verbose_name_plural = _("customs districts")
@@ -87,6 +126,8 @@ class LocalCustoms(BilingualNameMixin):
         help_text=_("Receives escalations of overdue work of this office."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("local customs")
         verbose_name_plural = _("local customs")
@@ -104,6 +145,8 @@ class Department(BilingualNameMixin):
         default=False,
         help_text=_("The Enterprise Management Office, which supervises the coordinators."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("department")
@@ -154,6 +197,8 @@ class User(AbstractUser):
     )
     browser_language = models.CharField(_("browser language"), max_length=10, blank=True, editable=False)
     announcement_digest = models.BooleanField(_("e-mail digest of announcements"), default=False)
+    # Who changed an account and how; never the password hash or the last login.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]  # stubs type AbstractUser.Meta as str
@@ -299,6 +344,8 @@ class Holiday(models.Model):
     name = models.CharField(_("name"), max_length=100)
     is_working_day = models.BooleanField(_("adjusted working day"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("public holiday")
         verbose_name_plural = _("public holidays")
@@ -379,6 +426,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    # The secret's hash and each use stay out of the history (a version per call would bury the changes).
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
 
     class Meta:
         verbose_name = _("API token")

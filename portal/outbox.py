@@ -5,6 +5,13 @@ try to publish it to Celery at once. If the broker is unreachable the row stays 
 ``portal.tasks.drain_outbox`` (run by beat every minute, and by ``manage.py drain_outbox``) publishes
 it when Redis is back. Tasks receive ``outbox_id`` and must be idempotent: a message can be published
 twice if a worker dies between running it and the drain marking it.
+
+Publishing never makes the caller wait for Redis: one attempt on a connection of its own with a short
+connect timeout (``OUTBOX_PUBLISH_TIMEOUT_SECONDS``) and no retries — neither kombu's reconnection loop
+(which otherwise retries until ``broker_connection_timeout``) nor the result backend's subscription
+(``ignore_result``; the outbox never reads a task's result, and the Redis result backend otherwise
+retries its connection 20 times). A request that files something while Redis is down answers at once;
+the drain delivers the message later.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.conf import tunable
 from portal.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -50,11 +58,7 @@ def publish(message_id: int) -> bool:
         if message is None:
             return False
         try:
-            current_app.send_task(
-                message.task_name,
-                kwargs={**message.kwargs, "outbox_id": message.pk},
-                retry=False,
-            )
+            _send(current_app, message)
         except Exception as exc:  # the broker is down: keep the row for the drain job, and say so
             log.warning("outbox: could not publish %s #%s: %s", message.task_name, message.pk, exc)
             OutboxMessage.objects.filter(pk=message.pk).update(
@@ -65,6 +69,19 @@ def publish(message_id: int) -> bool:
             dispatched_at=timezone.now(), attempts=message.attempts + 1, last_error=""
         )
         return True
+
+
+def _send(app, message: OutboxMessage) -> None:
+    timeout = float(tunable("OUTBOX_PUBLISH_TIMEOUT_SECONDS"))
+    options = {"max_retries": 0, "socket_connect_timeout": timeout, "socket_timeout": timeout}
+    with app.connection_for_write(transport_options=options, connect_timeout=timeout) as connection:
+        app.send_task(
+            message.task_name,
+            kwargs={**message.kwargs, "outbox_id": message.pk},
+            retry=False,
+            ignore_result=True,
+            connection=connection,
+        )
 
 
 def drain(limit: int = DRAIN_BATCH) -> int:

@@ -41,6 +41,10 @@ cat <<TXT
   Demo logins (password for all: $($PY manage.py load_demo --print-password)):
 $($PY manage.py load_demo --print-logins | sed 's/^/    /')
 
+  Customs staff (admin, manager.bj, officer.bj, coordinator*.bj) then enter a second-factor code:
+  run  $PY manage.py demo_code USERNAME  (development only), or add the demo key
+  GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ to an authenticator app (TOTP, 6 digits, 30 s).
+
   Press Ctrl-C to stop web, worker and beat.
 TXT
 wait -n "${pids[@]}"

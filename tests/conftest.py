@@ -62,11 +62,23 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A browser tab. Every page it shows must work under the Content-Security-Policy: a violation
+    (an inline script, style or event handler, a foreign source) reported on the console fails the test."""
     page = browser.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
+    )
     yield page
     page.close()
     browser.clear_cookies()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
@@ -90,6 +102,24 @@ def celery_worker_session(django_db_blocker):
 
 
 @pytest.fixture
+def dedicated_redis(tmp_path):
+    """A redis-server of the test's own (tests/fault_servers.py) that Celery publishes to; the test may stop
+    and start it. The shared Redis is never stopped."""
+    from portal.celery import app
+    from tests.fault_servers import RedisServer, point_celery_at
+
+    server = RedisServer(tmp_path)
+    server.start()
+    previous = app.conf.broker_url, app.conf.result_backend
+    point_celery_at(server.url)
+    yield server
+    server.stop()
+    point_celery_at(previous[0])
+    app.conf.result_backend = previous[1]
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
 def world(db):
     """The customs world of tests/world.py; each part is built when a test first asks for it."""
     from tests.world import World
@@ -104,6 +134,41 @@ def media_root(settings, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     settings.MEDIA_ROOT = str(media)
     return media
+
+
+@pytest.fixture(autouse=True)
+def verified_force_login(request, monkeypatch):
+    """``client.force_login(user)`` signs staff in *with* their second factor (a confirmed TOTP device
+    and a verified session), as ``portal.security`` requires of customs staff; the tests of the second
+    factor itself mark themselves ``password_only`` and sign in as a person would."""
+    from django.test import Client
+
+    if request.node.get_closest_marker("password_only"):
+        return
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from portal.security import needs_second_factor
+
+        user.__dict__.pop("roles", None)
+        if needs_second_factor(user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device, _created = TOTPDevice.objects.get_or_create(
+                user=user, name="test", defaults={"confirmed": True}
+            )
+            import time
+
+            from portal.security import LAST_SEEN
+
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[LAST_SEEN] = int(time.time())
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from appeals.models import Appeal, AppealAttachment, AppealType
+from appeals.models import Appeal, AppealAttachment, AppealOutcome, AppealType
+from portal.conf import tunable
 
 
 class AppealInputSerializer(serializers.Serializer):
     appeal_type = serializers.ChoiceField(choices=AppealType.choices)
     subject = serializers.CharField(max_length=200)
-    grounds = serializers.CharField()
+    grounds = serializers.CharField(max_length=int(tunable("TEXT_MAX_CHARS")))
     decision_reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     credit_event = serializers.IntegerField(
         required=False, allow_null=True, help_text="id of the enterprise's credit event"
@@ -36,7 +37,15 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("appeals:attachment", args=[obj.pk])
 
 
+class OutcomeField(serializers.ChoiceField):
+    """The decision, or null while undecided (never ``""``, which the enum does not hold)."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class AppealOutputSerializer(serializers.ModelSerializer):
+    outcome = OutcomeField(choices=AppealOutcome.choices, allow_null=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
 

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from appeals import services
@@ -16,6 +16,7 @@ from appeals.models import Appeal, AppealAttachment
 from coordinators.models import Coordinator
 from credit.models import AbnormalListEntry, CreditEvent
 from enterprises.scoping import member_enterprise
+from portal.api.parsers import SafeJSONParser
 from portal.api.viewsets import ScopedViewSet
 
 
@@ -23,7 +24,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     """Appeals of the signed-in user's enterprise (customs users see the appeals they may see)."""
 
     serializer_class = AppealOutputSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
     queryset = Appeal.objects.all()
     filterset_class = AppealFilter
 

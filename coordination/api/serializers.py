@@ -23,6 +23,7 @@ from coordination.models import (
     VisitSignature,
 )
 from portal.api.schema import named_enum
+from portal.conf import tunable
 from portal.models import Department, LocalCustoms
 
 StatusField = named_enum("CoordinationRequestStatus", RequestStatus.choices)
@@ -124,10 +125,14 @@ class RequestDetailOutput(RequestListOutput):
         return [a.name for a in states.available_actions(obj, self.context["request"].user)]
 
 
+def _text_max() -> int:
+    return int(tunable("TEXT_MAX_CHARS"))
+
+
 class RequestInput(serializers.Serializer):
     service_type = ServiceTypeField()
     subject = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=_text_max())
     urgency = UrgencyField(default=Urgency.NORMAL)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
@@ -155,7 +160,7 @@ class MessageOutput(serializers.ModelSerializer):
 
 
 class MessageInput(serializers.Serializer):
-    body = serializers.CharField(required=False, allow_blank=True, default="")
+    body = serializers.CharField(required=False, allow_blank=True, default="", max_length=_text_max())
     internal = serializers.BooleanField(
         required=False, default=False, help_text="Internal note (customs staff only)."
     )
@@ -181,12 +186,13 @@ class TransitionInput(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        max_length=_text_max(),
         help_text="Reason, question or summary (required by some actions).",
     )
     rating = serializers.IntegerField(
         required=False, min_value=1, max_value=5, help_text="For “confirm”: 1–5."
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=_text_max())
     to_office = serializers.PrimaryKeyRelatedField(
         queryset=LocalCustoms.objects.all(), required=False, allow_null=True
     )

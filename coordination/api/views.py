@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from coordination import selectors, services
@@ -19,13 +19,14 @@ from coordination.api import serializers as s
 from coordination.api.filters import RequestFilter, VisitFilter
 from coordination.models import CoordinationRequest, SiteVisit
 from enterprises.scoping import member_enterprise
+from portal.api.parsers import SafeJSONParser
 from portal.api.viewsets import ScopedViewSet
 from portal.exceptions import PermissionDeniedError
 
 
 @extend_schema(tags=["coordination requests"])
 class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
     serializer_class = s.RequestListOutput
     queryset = CoordinationRequest.objects.all()
     filterset_class = RequestFilter

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from credit.models import (
     AbnormalListEntry,
@@ -36,7 +37,7 @@ from portal.exceptions import DomainError
 from portal.forms import DateInput
 
 
-class ScopedRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ScopedRecordAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Records of decisions: scoped, never deleted."""
 
     def has_delete_permission(self, request, obj=None):

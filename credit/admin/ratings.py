@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from credit import services
 from credit.models import (
@@ -32,7 +33,13 @@ from credit.models import (
     StandardItem,
 )
 from enterprises.models import Enterprise
-from portal.admin.toolkit import AppendOnlyAdminMixin, ReadOnlyInline, ScopedAdminMixin, extend_admin
+from portal.admin.toolkit import (
+    AppendOnlyAdminMixin,
+    ReadOnlyInline,
+    ScopedAdminMixin,
+    ScopedHistoryMixin,
+    extend_admin,
+)
 from portal.exceptions import DomainError
 from portal.forms import DateInput
 
@@ -46,7 +53,7 @@ class CreditRatingInline(admin.TabularInline):
 
 
 @admin.register(CreditRegime)
-class CreditRegimeAdmin(admin.ModelAdmin):
+class CreditRegimeAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "name_zh",
@@ -63,7 +70,7 @@ class CreditRegimeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreditRating)
-class CreditRatingAdmin(admin.ModelAdmin):
+class CreditRatingAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name_zh", "code", "regime", "rank", "is_aeo", "gets_coordinators", "is_untrustworthy"]
     list_filter = ["regime", "is_aeo", "gets_coordinators"]
     search_fields = ["code", "name_zh", "name_en", "regime__code"]
@@ -75,7 +82,7 @@ class CreditRatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(RatingMapping)
-class RatingMappingAdmin(admin.ModelAdmin):
+class RatingMappingAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["from_rating", "to_rating"]
     list_filter = ["to_rating__regime"]
     list_select_related = ["from_rating__regime", "to_rating__regime"]
@@ -149,7 +156,7 @@ class DirectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(CreditEvent)
-class CreditEventAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class CreditEventAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "enterprise",
         "effective_date",
@@ -235,7 +242,7 @@ class CreditEventAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(StandardItem)
-class StandardItemAdmin(admin.ModelAdmin):
+class StandardItemAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
     list_display = ["code", "category", "title_zh", "title_en", "position", "active"]
     list_filter = ["category", "active"]
     list_editable = ["position", "active"]
@@ -273,7 +280,7 @@ class LatestOnlyFilter(admin.SimpleListFilter):
 
 
 @admin.register(SelfExamination)
-class SelfExaminationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.ModelAdmin):
+class SelfExaminationAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "submitted_at", "submitted_by", "gap_count"]
     list_filter = [LatestOnlyFilter, "district", "enterprise__local_customs"]
     search_fields = ["enterprise__name_zh", "=enterprise__uscc", "=enterprise__customs_code"]

@@ -150,23 +150,12 @@ def bulk_action_with_form(
     )
 
 
-class ScopedAdminMixin:
-    """The one admin scope (``portal.scoping``): every changelist, change page by id, history page,
-    autocomplete, action and foreign-key choice shows only what ``visible_to(request.user)`` allows, so
-    an officer of another district gets a 404 when guessing ids.
-
-    simple-history's pages are read-only here: a past version is shown, never reverted (a revert would
-    bypass the services, e.g. bring a disqualified coordinator back to active).
-    """
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        manager = db_field.related_model._default_manager
-        if "queryset" not in kwargs and hasattr(manager, "visible_to"):
-            kwargs["queryset"] = manager.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+class ScopedHistoryMixin:
+    """simple-history's pages under the change page's scope: the history of an object (and each past
+    version) is shown only to those whose ``get_queryset`` holds the object — another district's officer
+    gets a 404 when guessing ids, even for a row that no longer exists. Read-only: a past version is
+    shown, never reverted (a revert would bypass the services, e.g. bring a disqualified coordinator back
+    to active). Put it before ``SimpleHistoryAdmin`` in the bases."""
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -175,7 +164,7 @@ class ScopedAdminMixin:
         from django.contrib.admin.utils import unquote
         from django.http import Http404
 
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():  # type: ignore[attr-defined]
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
@@ -189,6 +178,22 @@ class ScopedAdminMixin:
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+
+class ScopedAdminMixin(ScopedHistoryMixin):
+    """The one admin scope (``portal.scoping``): every changelist, change page by id, history page,
+    autocomplete, action and foreign-key choice shows only what ``visible_to(request.user)`` allows, so
+    an officer of another district gets a 404 when guessing ids (history pages: ``ScopedHistoryMixin``).
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[misc]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if "queryset" not in kwargs and hasattr(manager, "visible_to"):
+            kwargs["queryset"] = manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class ReadOnlyInline:

@@ -6,20 +6,13 @@ from __future__ import annotations
 import pytest
 
 from appeals.models import Appeal
-from tests.factories import PASSWORD
+from tests.browser import signin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base_url, username):
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/accounts/login/")
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state()
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    signin.sign_in(page, base_url, username, clear=True)
 
 
 def test_an_officer_triages_an_appeal_end_to_end(page, live_server, artifacts, world):

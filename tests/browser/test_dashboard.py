@@ -7,19 +7,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import PASSWORD
+from tests.browser import signin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def sign_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.select_option("#language-select", "en")
-    page.wait_for_load_state()
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    signin.sign_in(page, base_url, username)
 
 
 def test_manager_filters_the_dashboard_and_downloads_exports(page, live_server, artifacts, world):

@@ -12,14 +12,13 @@ from django.urls import include, path
 from coordination.models import RequestStatus
 from coordinators import services as coordination
 from coordinators.models import RecusalReason
-from tests.factories import PASSWORD
 from tests.world import pdf
 
 pytestmark = pytest.mark.django_db
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
