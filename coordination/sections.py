@@ -26,7 +26,7 @@ SHOWN = 10
 
 
 def requests(enterprise, viewer) -> dict:
-    visible = selectors.requests_for(viewer).filter(enterprise=enterprise).prefetch_related("lead__user")
+    visible = selectors.requests_for(viewer).filter(enterprise=enterprise).select_related("lead__user")
     open_rows = list(visible.filter(status__in=OPEN_STATUSES).order_by("next_due", "id")[:SHOWN])
     recent = list(visible.exclude(status__in=OPEN_STATUSES).order_by("-filed_at", "-id")[:SHOWN])
     return {"open": open_rows, "recent": recent, "enterprise": enterprise}

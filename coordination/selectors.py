@@ -110,8 +110,8 @@ def workspace_queue(
     recused from) and requests transferred to their office, by due time. ``assignee`` is "me" or
     "nobody"; ``incoming`` keeps the transfers waiting for the user's office or department; ``query``
     searches the requests and their messages in full text (ranked; the best 50, no further pages)."""
-    # The assignee column: the lead and their name, prefetched (one query each, whatever the page's length).
-    qs = requests_for(user).filter(status__in=OPEN_STATUSES).prefetch_related("lead__user")
+    # The assignee column: the lead and their name, joined (the same queries whatever the rows).
+    qs = requests_for(user).filter(status__in=OPEN_STATUSES).select_related("lead__user")
     if status:
         qs = qs.filter(status=status)
     if overdue_only:

@@ -101,8 +101,12 @@ def _coordinators(ctx) -> None:
         .exclude(pk=demo_enterprise.pk)
         .order_by("pk")
     ):
+        # Each district's enterprises are paired by that district's manager where the demo has one,
+        # else by the system (actor=None), as the demo loader may.
         coordination.assign_suggested_pair(
-            enterprise=enterprise, actor=manager, on=ctx.today - datetime.timedelta(days=120)
+            enterprise=enterprise,
+            actor=manager if enterprise.district_id == manager.district_id_for_scope else None,
+            on=ctx.today - datetime.timedelta(days=120),
         )
     # One recusal: a coordinator of Chaoyang withdraws from an enterprise of their pair (former employment).
     chaoyang = cast(
