@@ -18,7 +18,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 DENY_REDIRECTS = ("/accounts/login/", "/admin/login/", "/accounts/two-factor/")
 # What Django and our actions say when nothing was selected: the action is not offered to the user, or
 # the object lies outside their queryset (Django runs an action on the selection *within* it).
-DENY_MESSAGES = ("No action selected", "Items must be selected", "Select exactly one", "Select at most")
+DENY_MESSAGES = (
+    "No action selected",
+    "Items must be selected",
+    "Select exactly one",
+    "Select at most",
+    "not one you may see",  # the workspace's bulk actions (issue 13)
+)
 
 
 def route_keys() -> dict[str, str]:
@@ -97,10 +103,13 @@ def classify(response, *, action: bool = False, admin_page: bool = False) -> Out
     return Outcome(True, status)
 
 
-def fetch(client, method: str, url: str, data=None, *, action: bool = False) -> Outcome:
-    admin_page = url.startswith("/admin/")
+def fetch(client, method: str, url: str, data=None, *, action: bool = False, follow: bool = False) -> Outcome:
     """One request in a savepoint that is rolled back, and the client's cookies restored: nothing a
-    request changes (a sign-out included) leaks to the next."""
+    request changes (a sign-out included) leaks to the next.
+
+    ``follow``: a redirect onwards is followed once, and the request is allowed only if its target is
+    too (a page that sends customs staff to the enterprise file must not open a file they may not see)."""
+    admin_page = url.startswith("/admin/")
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
         send = client.get if method == "GET" else client.post
@@ -108,6 +117,10 @@ def fetch(client, method: str, url: str, data=None, *, action: bool = False) -> 
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
         outcome = classify(response, action=action, admin_page=admin_page)
+        if follow and outcome.allowed and outcome.status in (301, 302, 303):
+            target = outcome.detail.split("#")[0]
+            onwards = classify(client.get(target), admin_page=target.startswith("/admin/"))
+            outcome = Outcome(onwards.allowed, onwards.status, f"{outcome.status} {target}: {onwards}")
         transaction.set_rollback(True)
     client.cookies = cookies
     return outcome

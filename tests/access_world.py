@@ -1,7 +1,9 @@
 """The world of the access matrix (tests/portal/test_access_matrix.py): enterprise A with everything a
 route can name — a request with a file, a site visit, a published answer, an appeal with a file, a
 registration change, a self-examination, a training session with a registration and a material, an
-announcement, a calendar token — and the twelve people who ask for it.
+announcement, a calendar token; issue 13's: an API token, a canned response, a saved filter, the files of
+a registration change, a repair application, a self-examination and an announcement — and the twelve
+people who ask for it.
 
 B is another enterprise of A's office (its contact person and coordinator must see nothing of A); the
 recused coordinator withdrew from A; "other" officers and managers belong to another district.
@@ -19,14 +21,24 @@ from appeals.models import AppealAttachment
 from compliance import services as compliance
 from compliance.models import ActionFile, ImprovementAction
 from coordination import services as requests
-from coordination.models import RequestAttachment, VisitAttachment
+from coordination.models import CannedResponse, RequestAttachment, VisitAttachment
 from coordinators import services as coordinators
 from coordinators.models import RecusalReason, Rotation
-from credit.models import Judgement, StandardItem
+from credit.models import (
+    CreditEvent,
+    Judgement,
+    RepairApplication,
+    RepairApplicationAttachment,
+    SelfExaminationEvidence,
+    StandardItem,
+)
 from credit.services import self_examination
 from enterprises import services as enterprises
+from enterprises.models import RegistrationChangeAttachment
 from liaison import services as liaison
 from outreach import services as outreach
+from outreach.models import AnnouncementAttachment
+from portal import tokens, uploads
 from portal.models import Department, Notification, User
 from portal.roles import Role
 from tests.factories import DepartmentFactory, UserFactory
@@ -94,12 +106,17 @@ def build() -> AccessWorld:
     )
     appeal = w.file_appeal("penalty", attachments=[pdf()])
     change = enterprises.submit_registration_change(
-        enterprise=a.enterprise, submitted_by=a.contact, new_values={"phone": "010-66668888"}
+        enterprise=a.enterprise,
+        submitted_by=a.contact,
+        new_values={"phone": "010-66668888"},
+        files=[pdf("licence.pdf")],
     )
+    items = list(StandardItem.objects.filter(active=True).order_by("position", "code"))
     exam = self_examination.submit_self_examination(
         enterprise=a.enterprise,
         submitted_by=a.contact,
-        answers={item.code: (Judgement.MET, "") for item in StandardItem.objects.filter(active=True)},
+        answers={item.code: (Judgement.MET, "") for item in items},
+        evidence_files={items[0].code: [pdf("evidence.pdf")]},
     )
     session = outreach.create_training_session(
         actor=w.officer,
@@ -116,7 +133,7 @@ def build() -> AccessWorld:
     )
     material = outreach.add_material(session=session, actor=w.officer, title="讲义", upload=pdf("slides.pdf"))
     announcement = outreach.create_announcement(
-        actor=w.manager, title="通知", body="内容", district=w.office.district
+        actor=w.manager, title="通知", body="内容", district=w.office.district, files=[pdf("notice.pdf")]
     )
     token = outreach.calendar_token_for(a.contact)
 
@@ -192,6 +209,20 @@ def build() -> AccessWorld:
     )
     notification = Notification.objects.filter(recipient=a.contact).order_by("pk").first()
 
+    # Issue 13: an API token of A's contact person; a canned response of A's office; a saved view of
+    # coordinator A's workspace; a credit-repair application of A with a document (made directly: A is
+    # not untrustworthy, and making it so would change what its other pages show).
+    api_token, _secret = tokens.create_token(user=a.contact, name="ERP", scopes=["read"])
+    canned = CannedResponse.objects.create(
+        office=w.office, title="预约现场核查", body="请在系统中预约。", created_by=w.officer
+    )
+    saved_filter = requests.save_filter(user=coordinator_a.user, name="逾期", query="overdue=1")
+    repair = RepairApplication.objects.create(
+        enterprise=a.enterprise, statement="已缴清罚款。", applied_by=a.contact
+    )
+    (checked,) = uploads.check_uploads([pdf("receipt.pdf")])
+    RepairApplicationAttachment.from_checked(checked, uploaded_by=a.contact, application=repair)
+
     users = {
         "anonymous": None,
         "contact_a": a.contact,
@@ -245,5 +276,25 @@ def build() -> AccessWorld:
         "department": department.pk,
         "spare": a.spare.pk,
         "notification": notification.pk if notification else 0,
+        "uscc": a.enterprise.uscc,
+        "site_visit": visit.pk,
+        "credit_event": CreditEvent.objects.filter(enterprise=a.enterprise)
+        .values_list("pk", flat=True)
+        .first(),
+        "api_token": api_token.pk,
+        "canned_response": canned.pk,
+        "saved_filter": saved_filter.pk,
+        "registration_attachment": RegistrationChangeAttachment.objects.filter(change=change)
+        .values_list("pk", flat=True)
+        .first(),
+        "repair_attachment": RepairApplicationAttachment.objects.filter(application=repair)
+        .values_list("pk", flat=True)
+        .first(),
+        "evidence_file": SelfExaminationEvidence.objects.filter(answer__examination=exam)
+        .values_list("pk", flat=True)
+        .first(),
+        "announcement_attachment": AnnouncementAttachment.objects.filter(announcement=announcement)
+        .values_list("pk", flat=True)
+        .first(),
     }
     return AccessWorld(world=w, users=users, ids=ids)

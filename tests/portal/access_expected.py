@@ -60,9 +60,9 @@ EXPECTED = {
     "password_reset_complete": EVERYONE,
     "enterprises:home": ENTERPRISES,
     "enterprises:my_registration": ENTERPRISES,
-    "enterprises:registration": ENTERPRISE_A,
+    "enterprises:registration": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),  # customs: to A's file
     "enterprises:propose_change": ENTERPRISE_A,
-    "enterprises:registration_change": ENTERPRISE_A,
+    "enterprises:registration_change": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),  # likewise
     "coordination:workspace": STAFF | only(COORD_A, COORD_B, COORD_RECUSED),
     "coordination:request_list": SIGNED_IN,
     "coordination:request_create": ENTERPRISES,
@@ -81,7 +81,7 @@ EXPECTED = {
     "appeals:detail": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
     "appeals:attachment": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
     "appeals:from_request": DISTRICT_A | only(COORD_A),
-    "credit:home": ENTERPRISES,
+    "credit:home": SIGNED_IN,  # customs staff: on to their own "My enterprises"
     "credit:submit_report": ENTERPRISES,
     "credit:apply_repair": ENTERPRISES,
     "credit:selfexam_list": SIGNED_IN,
@@ -149,28 +149,28 @@ EXPECTED = {
     "admin:auth_group_history": only(ADMIN),
     "admin:auth_group_delete": only(ADMIN),
     "admin/auth/group/<path:object_id>/": STAFF,
-    "admin:django_celery_beat_clockedschedule_changelist": only(ADMIN),
+    "admin:django_celery_beat_clockedschedule_changelist": STAFF,  # portal/0006: officers see them
     "admin:django_celery_beat_clockedschedule_add": only(ADMIN),
     "admin:django_celery_beat_clockedschedule_change": NOBODY,
     "admin:django_celery_beat_clockedschedule_history": NOBODY,
     "admin:django_celery_beat_clockedschedule_delete": NOBODY,
     "admin/django_celery_beat/clockedschedule/<path:object_id>/": STAFF,
-    "admin:django_celery_beat_crontabschedule_changelist": only(ADMIN),
+    "admin:django_celery_beat_crontabschedule_changelist": STAFF,  # portal/0006: officers see them
     "admin:django_celery_beat_crontabschedule_add": only(ADMIN),
-    "admin:django_celery_beat_crontabschedule_change": only(ADMIN),
-    "admin:django_celery_beat_crontabschedule_history": only(ADMIN),
+    "admin:django_celery_beat_crontabschedule_change": STAFF,  # portal/0006: officers see them
+    "admin:django_celery_beat_crontabschedule_history": STAFF,  # portal/0006: officers see them
     "admin:django_celery_beat_crontabschedule_delete": only(ADMIN),
     "admin/django_celery_beat/crontabschedule/<path:object_id>/": STAFF,
-    "admin:django_celery_beat_solarschedule_changelist": only(ADMIN),
+    "admin:django_celery_beat_solarschedule_changelist": STAFF,  # portal/0006: officers see them
     "admin:django_celery_beat_solarschedule_add": only(ADMIN),
     "admin:django_celery_beat_solarschedule_change": NOBODY,
     "admin:django_celery_beat_solarschedule_history": NOBODY,
     "admin:django_celery_beat_solarschedule_delete": NOBODY,
     "admin/django_celery_beat/solarschedule/<path:object_id>/": STAFF,
-    "admin:django_celery_beat_intervalschedule_changelist": only(ADMIN),
+    "admin:django_celery_beat_intervalschedule_changelist": STAFF,  # portal/0006: officers see them
     "admin:django_celery_beat_intervalschedule_add": only(ADMIN),
-    "admin:django_celery_beat_intervalschedule_change": only(ADMIN),
-    "admin:django_celery_beat_intervalschedule_history": only(ADMIN),
+    "admin:django_celery_beat_intervalschedule_change": STAFF,  # portal/0006: officers see them
+    "admin:django_celery_beat_intervalschedule_history": STAFF,  # portal/0006: officers see them
     "admin:django_celery_beat_intervalschedule_delete": only(ADMIN),
     "admin/django_celery_beat/intervalschedule/<path:object_id>/": STAFF,
     "admin:django_celery_beat_periodictask_changelist": STAFF,
@@ -317,13 +317,13 @@ EXPECTED = {
     "admin/credit/recertificationreminder/<path:object_id>/": STAFF,
     "admin:credit_repairapplication_changelist": STAFF,
     "admin:credit_repairapplication_add": NOBODY,
-    "admin:credit_repairapplication_change": NOBODY,
-    "admin:credit_repairapplication_history": NOBODY,
-    "admin:credit_repairapplication_simple_history": NOBODY,
+    "admin:credit_repairapplication_change": DISTRICT_A,  # its district decides
+    "admin:credit_repairapplication_history": DISTRICT_A,  # its district decides
+    "admin:credit_repairapplication_simple_history": DISTRICT_A,  # its district decides
     "admin:credit_repairapplication_delete": NOBODY,
     "admin/credit/repairapplication/<path:object_id>/": STAFF,
-    "action:credit.repairapplication.grant_selected": NOBODY,
-    "action:credit.repairapplication.refuse_selected": NOBODY,
+    "action:credit.repairapplication.grant_selected": DISTRICT_A,  # its district decides
+    "action:credit.repairapplication.refuse_selected": DISTRICT_A,  # its district decides
     "admin:credit_untrustworthyfinding_changelist": STAFF,
     "admin:credit_untrustworthyfinding_add": STAFF,
     "admin:credit_untrustworthyfinding_change": NOBODY,
@@ -585,4 +585,56 @@ EXPECTED = {
     "rotation-list": SIGNED_IN,
     "supervision:rotation_confirm": only(MANAGER_A, ADMIN),
     "supervision:rotations": MANAGERS,
+    # Issue 13. The enterprise file is for the enterprise's coordinators (not recused), the officers and
+    # managers of its district, administrators; "My enterprises" for customs staff (an enterprise member
+    # is sent on to their own enterprise's page, which the matrix follows: tests.portal.test_access_matrix.
+    # FOLLOW). Customs staff reading A's registration (or a change of it) are sent on to A's file, and
+    # the matrix follows that redirect too: allowed only where the file opens (so coordinator B, the
+    # recused coordinator and the other district's staff get a 404, before and after).
+    "favicon": EVERYONE,
+    "verify:status": EVERYONE,  # public status: anyone, rate-limited per address
+    "public-status": EVERYONE,
+    "api-root": EVERYONE,  # the list of the API's resources (links only; every resource asks who you are)
+    "portal:api_tokens": SIGNED_IN,  # one's own tokens
+    "portal:revoke_api_token": only(CONTACT_A),  # A's contact person's token: its owner only
+    "enterprises:mine": SIGNED_IN,
+    "enterprises:file": DISTRICT_A | only(COORD_A),
+    "enterprises:attachment": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
+    "credit:repair_attachment": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
+    "credit:evidence_file": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
+    # An announcement's file: whoever may read the announcement (outreach:announcement_detail).
+    "outreach:announcement_attachment": ENTERPRISES | only(OFFICER_A, MANAGER_A, ADMIN),
+    # The workspace (coordinators and customs staff): a bulk action reaches the service for the requests
+    # one may see; a saved view is one's own.
+    "coordination:workspace_bulk": DISTRICT_A | only(COORD_A),
+    "coordination:save_filter": STAFF | only(COORD_A, COORD_B, COORD_RECUSED),
+    "coordination:delete_filter": only(COORD_A),  # coordinator A's saved view
+    "coordination-request-search": SIGNED_IN,  # scoped like the list
+    "enterprise-list": SIGNED_IN,
+    "enterprise-detail": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
+    "enterprise-deadlines": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
+    "credit-event-list": SIGNED_IN,
+    "credit-event-detail": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
+    "site-visit-list": SIGNED_IN,
+    "site-visit-detail": DISTRICT_A | only(CONTACT_A, STAFF_A, COORD_A),
+    "announcement-list": SIGNED_IN,
+    "announcement-detail": ENTERPRISES | only(OFFICER_A, MANAGER_A, ADMIN),
+    "admin:enterprises_enterprise_import_template": STAFF,  # as the import page
+    # Canned responses: managed per office by its officers (and the district's managers); the other
+    # district's staff do not see A's office's.
+    "admin:coordination_cannedresponse_changelist": STAFF,
+    "admin:coordination_cannedresponse_add": STAFF,
+    "admin:coordination_cannedresponse_change": DISTRICT_A,
+    "admin:coordination_cannedresponse_history": DISTRICT_A,
+    "admin:coordination_cannedresponse_simple_history": DISTRICT_A,
+    "admin:coordination_cannedresponse_delete": NOBODY,
+    "admin/coordination/cannedresponse/<path:object_id>/": STAFF,
+    # API tokens in the admin: administrators only, read and revoke (never added or deleted there).
+    "admin:portal_apitoken_changelist": only(ADMIN),
+    "admin:portal_apitoken_add": NOBODY,
+    "admin:portal_apitoken_change": only(ADMIN),
+    "admin:portal_apitoken_history": only(ADMIN),
+    "admin:portal_apitoken_delete": NOBODY,
+    "admin/portal/apitoken/<path:object_id>/": STAFF,
+    "action:portal.apitoken.revoke": only(ADMIN),
 }

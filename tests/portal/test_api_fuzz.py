@@ -71,15 +71,27 @@ def in_test_transaction():
 
 @pytest.fixture
 def people(world, in_test_transaction):
-    """The enterprise's contact person and its coordinator, with a request and an appeal to read and act
-    on: half the generated cases name them instead of a random id."""
+    """The enterprise's contact person and its coordinator, with a request, an appeal, the enterprise, its
+    credit event and an announcement to read and act on: half the generated cases name them instead of a
+    random id."""
+    from credit.models import CreditEvent
+    from outreach import services as outreach
+
     request = world.file_request()
     appeal = world.file_appeal("penalty")
-    return {
-        "contact": world.contact,
-        "coordinator": world.coordinator.user,
-        "ids": {"/api/requests/": request.pk, "/api/appeals/": appeal.pk},
+    announcement = outreach.create_announcement(
+        actor=world.manager, title="通知", body="内容", district=world.office.district
+    )
+    ids = {
+        "/api/requests/": request.pk,
+        "/api/appeals/": appeal.pk,
+        "/api/enterprises/": world.enterprise.pk,
+        "/api/announcements/": announcement.pk,
     }
+    event = CreditEvent.objects.filter(enterprise=world.enterprise).values_list("pk", flat=True).first()
+    if event is not None:
+        ids["/api/credit-events/"] = event
+    return {"contact": world.contact, "coordinator": world.coordinator.user, "ids": ids}
 
 
 def _with_real_id(people, path):
