@@ -75,7 +75,7 @@ def classify(response, *, action: bool = False, admin_page: bool = False) -> Out
         return Outcome(False, status, "server error")
     if response.request["PATH_INFO"].endswith("/logout/") and status in (200, 302):
         return Outcome(True, status, "signed out")
-    if status in (403, 404, 405, 429):
+    if status in (401, 403, 404, 405, 429):
         return Outcome(False, status)
     if status == 400 and b"No such" in response.content:
         # An API write naming an object in its body ("request": id) that the user cannot see.

@@ -4,6 +4,7 @@ domain errors become 400/403/409."""
 
 from __future__ import annotations
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -18,16 +19,22 @@ from portal.api.viewsets import ScopedViewSet
 from portal.models import Department
 
 
+class ReferralFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Referral.Status.choices)
+
+    class Meta:
+        model = Referral
+        fields = ["status"]
+
+
 @extend_schema(tags=["referrals"])
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.ReferralOutput
     queryset = Referral.objects.all()
+    filterset_class = ReferralFilter
 
     def scoped(self, queryset):
-        queryset = queryset.select_related("department", "answer").order_by("-referred_at", "-pk")
-        if self.request.query_params.get("status") in Referral.Status.values:
-            queryset = queryset.filter(status=self.request.query_params["status"])
-        return queryset
+        return queryset.select_related("department", "answer").order_by("-referred_at", "-pk")
 
     @extend_schema(request=s.ReferralInput, responses={201: s.ReferralOutput}, summary="Refer a question")
     def create(self, request):

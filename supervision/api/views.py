@@ -3,6 +3,7 @@ goes through ``coordinators.services.rotate``."""
 
 from __future__ import annotations
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -39,6 +40,14 @@ class RotationOutput(serializers.ModelSerializer):
         ]
 
 
+class RotationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Rotation.Status.choices)
+
+    class Meta:
+        model = Rotation
+        fields = ["status"]
+
+
 class RotateInput(serializers.Serializer):
     substitute = serializers.IntegerField(min_value=1)
 
@@ -47,12 +56,10 @@ class RotateInput(serializers.Serializer):
 class RotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = RotationOutput
     queryset = Rotation.objects.all()
+    filterset_class = RotationFilter
 
     def scoped(self, queryset):
-        queryset = queryset.select_related("coordinator__user", "enterprise").order_by("limit_on", "pk")
-        if self.request.query_params.get("status") in Rotation.Status.values:
-            queryset = queryset.filter(status=self.request.query_params["status"])
-        return queryset
+        return queryset.select_related("coordinator__user", "enterprise").order_by("limit_on", "pk")
 
     @extend_schema(request=RotateInput, responses={200: RotationOutput}, summary="Confirm the handover")
     @action(detail=True, methods=["post"])

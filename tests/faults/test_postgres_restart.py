@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _status(url: str) -> int:
-    # An unknown session: the session table is read on every request, and the API answers 403 in JSON.
+    # An unknown session: the session table is read on every request, and the API answers 401 in JSON (no credentials).
     request = urllib.request.Request(url, headers={"Cookie": "sessionid=no-such-session"})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -88,20 +88,20 @@ def test_no_500_after_postgres_restarts_mid_traffic(scratch_postgres, tmp_path):
         stderr=open(tmp_path / "gunicorn.log", "w"),  # noqa: SIM115
     )
     # An API list read with an unknown session: the database is read (the session), any error would be
-    # a 500, and the answer is a 403 in JSON (no template, so no collected static files are needed).
+    # a 500, and the answer is a 401 in JSON (no template, so no collected static files are needed).
     url = f"http://127.0.0.1:{port}/api/requests/"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if _status(url) == 403:
+                if _status(url) == 401:
                     break
             except OSError:
                 pass
             assert time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()[-6000:]
             time.sleep(0.1)
         for _ in range(10):  # both workers hold an open connection
-            assert _status(url) == 403
+            assert _status(url) == 401
 
         answers: list[tuple[float, int]] = []  # (when the request started, its status)
         stop = threading.Event()
@@ -130,7 +130,7 @@ def test_no_500_after_postgres_restarts_mid_traffic(scratch_postgres, tmp_path):
         run_traffic(1.5)
 
         after = [status for started, status in answers if started > restarted]
-        assert after and set(after) == {403}, f"answers after the restart: {after}"
+        assert after and set(after) == {401}, f"answers after the restart: {after}"
         assert any(started < restarted for started, _s in answers), "traffic ran before the restart"
     finally:
         server.terminate()

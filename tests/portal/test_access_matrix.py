@@ -5,7 +5,7 @@ of twelve people, for objects of enterprise A (tests/access_world.py), against t
 Routes are discovered from the URL resolver and every admin action from the admin's registry
 (tests/access_harness.py): a new route or action without an entry here fails ``test_every_route_has_an_
 entry``. "Allowed" means the request reached the page or the service (200, 201, a redirect onwards, or
-a 400/409 refusal of bad input or state); "denied" is a 403, a 404, a 405, or a redirect to the sign-in
+a 400/409 refusal of bad input or state); "denied" is a 401, a 403, a 404, a 405, or a redirect to the sign-in
 page (or, in the admin, back to its index: Django's answer to an object outside one's scope). The world
 is built once for the module and every request runs in a savepoint that is rolled back.
 """
