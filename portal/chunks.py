@@ -89,7 +89,7 @@ def start(job: str, *, over: str, run_key: str | None = None, chunks: int | None
     return {"job": job, "run": run.pk, "chunks": run.chunks, "sent": len(pending)}
 
 
-def run_chunk(chunk_id: int) -> bool:
+def run_chunk(chunk_id: int, *, worker: str = "") -> bool:
     """Run one chunk (idempotent: a chunk already done only re-checks its run). True if it ran."""
     chunk = JobChunk.objects.select_related("run").filter(pk=chunk_id).first()
     if chunk is None:
@@ -97,7 +97,7 @@ def run_chunk(chunk_id: int) -> bool:
     if chunk.done_at is not None:
         finish(chunk.run_id)
         return False
-    JobChunk.objects.filter(pk=chunk.pk).update(attempts=chunk.attempts + 1)
+    JobChunk.objects.filter(pk=chunk.pk).update(attempts=chunk.attempts + 1, worker=worker)
     token = current_chunk.set((chunk.run.model, chunk.first_id, chunk.stop_id))
     try:
         result = available_jobs()[chunk.run.job]()

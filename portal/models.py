@@ -387,6 +387,7 @@ class JobChunk(models.Model):
     first_id = models.BigIntegerField()
     stop_id = models.BigIntegerField()
     attempts = models.PositiveIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True)  # the worker that took it last
     done_at = models.DateTimeField(null=True, blank=True)
     processed = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)

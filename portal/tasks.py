@@ -83,9 +83,9 @@ def run_chunked_job(job: str, over: str, run_key: str | None = None, chunks: int
     return chunked.start(job, over=over, run_key=run_key, chunks=chunks)
 
 
-@shared_task(name="portal.run_job_chunk", ignore_result=True)
-def run_job_chunk(chunk_id: int) -> bool:
+@shared_task(name="portal.run_job_chunk", bind=True, ignore_result=True)
+def run_job_chunk(self, chunk_id: int) -> bool:
     """One id range of a split daily job (idempotent: its items are guarded by the job's unique rows)."""
     from portal import chunks as chunked
 
-    return chunked.run_chunk(chunk_id)
+    return chunked.run_chunk(chunk_id, worker=self.request.hostname or "")
