@@ -43,7 +43,7 @@ WEB_WORKERS = int(os.environ.get("CLUSTER_WEB_WORKERS", "2"))
 
 
 def say(message: str) -> None:
-    print(f"[drill {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[drill {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 def cluster(*args: str) -> None:
@@ -106,10 +106,13 @@ def seed_overdue(token: str) -> list[int]:
     from enterprises.models import Enterprise
     from portal.demo_ids import make_customs_code, make_uscc
 
+    # A Beijing enterprise of the demo lends its district, office and rating (its USCC starts 9111).
     template = (
         Enterprise.objects.filter(uscc__startswith="9111").exclude(local_customs=None).first()
         or Enterprise.objects.exclude(local_customs=None).first()
     )
+    if template is None:
+        raise SystemExit("the demo is not loaded: no enterprise to take a district and office from")
     base = 700_000 + Enterprise.objects.filter(name_en__startswith="drill").count()
     due = timezone.localdate() - datetime.timedelta(days=10)
     rows = [
@@ -149,8 +152,8 @@ def preflight(lines: list[tuple[str, str, str]]) -> None:
 
 
 def mail_messages(since: float) -> list[tuple[str, str, str]]:
-    """(recipient, subject, link) of every e-mail the file backend wrote since ``since``: the link (the
-    body's last line) names the request or enterprise, so one notification is one (recipient, link)."""
+    """(recipient, subject, the body's last line: the link, which names the request or enterprise) of
+    every e-mail the file backend wrote since ``since``."""
     found = []
     for path in (C / "mail").glob("*.log"):
         if path.stat().st_mtime < since:
@@ -159,11 +162,23 @@ def mail_messages(since: float) -> list[tuple[str, str, str]]:
             if "Subject:" not in chunk:
                 continue
             message = email.message_from_string(chunk.strip())
-            payload = message.get_payload(decode=True) or b""
+            payload = message.get_payload(decode=True)
+            payload = payload if isinstance(payload, bytes) else b""
             body = payload.decode(message.get_content_charset() or "utf-8", errors="replace").strip()
             subject = str(make_header(decode_header(message.get("Subject", ""))))
             found.append((message.get("To", ""), subject, body.splitlines()[-1] if body else ""))
     return found
+
+
+def expected_mail(notification) -> tuple[str, str, str]:
+    from django.utils import translation
+
+    portal_url = os.environ["GUANQI_PORTAL_URL"]
+    link = f"{portal_url}{notification.url}" if notification.url else ""
+    with translation.override(notification.recipient.reading_language):
+        subject, body = f"[关企 Guanqi] {notification.title}", notification.body
+    text = "\n\n".join(part for part in (body, link) if part).strip()
+    return notification.recipient.email, subject, text.splitlines()[-1] if text else ""
 
 
 def proxy_log(since: float) -> dict:
@@ -225,6 +240,7 @@ def main() -> int:
     lines = [(m, p, cookies[u]) for m, p, u in pages]
     preflight(lines)
 
+    replica_before = replica_transactions()
     first_notification = (Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     started = time.time()
     work = Path(tempfile.mkdtemp(prefix="guanqi-drill-"))
@@ -255,7 +271,7 @@ def main() -> int:
     )
     events: dict[str, float] = {}
     wrk_out: list[str] = []
-    reader = threading.Thread(target=lambda: wrk_out.extend(wrk.stdout), daemon=True)
+    reader = threading.Thread(target=lambda: wrk_out.extend(wrk.stdout or ()), daemon=True)
     reader.start()
 
     def at(second: float) -> None:
@@ -281,7 +297,7 @@ def main() -> int:
             ).first()
         if victim is None:
             time.sleep(0.2)
-    if victim is None:
+    if victim is None or run is None:
         say("no chunk of jobs-a in progress within 60 s")
         wrk.wait()
         return 1
@@ -292,6 +308,7 @@ def main() -> int:
 
     at(max(45, time.time() - started + 5))
     lag = replica_lag()
+    replica_served = replica_transactions() - replica_before
     cluster("stop-replica")
     events["replica stopped"] = time.time() - started
     say(f"replica stopped (its replay lag just before: {lag})")
@@ -337,21 +354,19 @@ def main() -> int:
     emailable = notifications.filter(recipient__email_notifications=True).exclude(recipient__email="")
     expected = emailable.count()
     emailed = emailable.exclude(emailed_at=None).count()
-    # One notification is one (recipient, link); compare the e-mails written with the notifications.
-    portal_url = os.environ["GUANQI_PORTAL_URL"]
-    wanted = Counter(
-        (to, f"{portal_url}{url}" if url else "")
-        for to, url in emailable.values_list("recipient__email", "url")
-    )
+    # Each notification's e-mail as portal.tasks.send_notification_email writes it: (recipient, subject,
+    # the body's last line); compare the e-mails written with the notifications, as multisets.
+    wanted = Counter(expected_mail(n) for n in emailable.select_related("recipient"))
     time.sleep(2)
-    mails = [(to, link) for to, _, link in mail_messages(started - 1) if (to, link) in wanted]
+    mails = [key for key in mail_messages(started - 1) if key in wanted]
     mail_count = Counter(mails)
     proxy = proxy_log(started)
     duplicates = sum(max(0, mail_count[key] - n) for key, n in wanted.items())
     unsent = sum(max(0, n - mail_count[key]) for key, n in wanted.items())
     delays = [
-        (n.emailed_at - n.created_at).total_seconds()
-        for n in notifications.exclude(emailed_at=None).only("created_at", "emailed_at")
+        (emailed_at - created_at).total_seconds()
+        for created_at, emailed_at in notifications.values_list("created_at", "emailed_at")
+        if emailed_at is not None
     ]
     chunks = list(JobChunk.objects.filter(run=run).order_by("number"))
     victim.refresh_from_db()
@@ -406,6 +421,8 @@ def main() -> int:
         "overdue_seeded": len(overdue_ids),
         "overdue_flagged": flagged_count,
         "overdue_flagged_distinct": flagged_distinct,
+        "replica_transactions_before_stop": replica_served,
+        "replica_lag_before_stop": lag,
         "events_s": {k: round(v, 1) for k, v in events.items()},
         "job_sent": sent.id,
     }
@@ -436,6 +453,20 @@ def main() -> int:
     for name, ok in checks.items():
         print(f"  [{'ok' if ok else 'FAILED'}] {name}")
     return 0 if all(checks.values()) else 1
+
+
+def replica_transactions() -> int:
+    """Transactions the replica has served on the portal's database (its heavy reads)."""
+    import psycopg2
+
+    with (
+        psycopg2.connect(
+            host="127.0.0.1", port=55433, user="guanqi", dbname="guanqi", connect_timeout=3
+        ) as conn,
+        conn.cursor() as cursor,
+    ):
+        cursor.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'guanqi'")
+        return int(cursor.fetchone()[0])
 
 
 def replica_lag() -> str:
