@@ -71,7 +71,7 @@ def session_cookie(username: str, csrf: str) -> str:
     user = get_user_model().objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     for hook in SESSION_HOOKS:
         hook(user, session)
@@ -80,11 +80,15 @@ def session_cookie(username: str, csrf: str) -> str:
 
 
 def _verified_second_factor(user, session) -> None:
-    """Customs staff sign in with a second factor when django-otp is installed: mark the session as
-    verified with the user's TOTP device, as the second-factor form does."""
-    from django.apps import apps
+    """Customs staff sign in with a second factor where the portal asks for one (portal.security, with
+    django-otp): mark the session verified with the user's TOTP device, as the second-factor form does."""
+    import importlib
 
-    if not apps.is_installed("django_otp.plugins.otp_totp") or not user.is_staff:
+    try:
+        security = importlib.import_module("portal.security")
+    except ModuleNotFoundError:
+        return
+    if not security.needs_second_factor(user):
         return
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
