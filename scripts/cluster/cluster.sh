@@ -231,6 +231,7 @@ cmd_start() {
     start_worker jobs-a jobs,exports
     start_worker jobs-b jobs,exports
     start_beat a
+    start_beat b  # waits for the lock: takes over within 15 s if node a dies
     start_nginx
     wait_http "http://127.0.0.1:${WEB_PORT[a]}/healthz"
     wait_http "http://127.0.0.1:${WEB_PORT[b]}/healthz"
