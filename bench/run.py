@@ -84,7 +84,8 @@ def step(label: str):
 
 def seed() -> None:
     """Set-based seeding on top of the demo organisation (districts, offices, coordinators)."""
-    from coordinators.models import CoordinationRequest, Coordinator, PairAssignment
+    from coordination.models import CoordinationRequest
+    from coordinators.models import Coordinator, PairAssignment
     from credit.models import CreditRating, CreditRegime
     from enterprises.models import Enterprise, EnterpriseUserObjectPermission, Membership
     from portal.models import User
@@ -129,15 +130,17 @@ def seed() -> None:
         sql(
             f"""
             INSERT INTO {usr} (password, is_superuser, username, first_name, last_name, email, is_staff,
-                               is_active, date_joined, full_name, phone, email_notifications, announcement_digest)
-            SELECT '!', false, 'bench.cp.' || e.id, '', '', '', false, true, now(), '联络员' || e.id, '', false, false
+                               is_active, date_joined, full_name, phone, email_notifications, announcement_digest,
+                               language, browser_language)
+            SELECT '!', false, 'bench.cp.' || e.id, '', '', '', false, true, now(), '联系人' || e.id, '', false, false,
+                   '', ''
             FROM {ent} e WHERE e.uscc LIKE 'B%%'
             """
         )
         sql(
             f"""
-            INSERT INTO {mem} (enterprise_id, user_id, role, position, is_senior_executive, started_at)
-            SELECT e.id, u.id, 'contact_person', '副总经理', true, now()
+            INSERT INTO {mem} (enterprise_id, user_id, role, position, is_senior_executive, started_at, district_id)
+            SELECT e.id, u.id, 'contact_person', '副总经理', true, now(), e.district_id
             FROM {ent} e JOIN {usr} u ON u.username = 'bench.cp.' || e.id
             """
         )
@@ -162,8 +165,10 @@ def seed() -> None:
             WITH c AS (SELECT id, local_customs_id, row_number() OVER (PARTITION BY local_customs_id ORDER BY id) - 1 AS k,
                               count(*) OVER (PARTITION BY local_customs_id) AS n
                        FROM {coord} WHERE status = 'active' AND qualification_valid_until >= current_date)
-            INSERT INTO {pair} (enterprise_id, coordinator_a_id, coordinator_b_id, started_on, end_reason)
-            SELECT e.id, LEAST(a.id, b.id), GREATEST(a.id, b.id), current_date - 100, ''
+            INSERT INTO {pair} (enterprise_id, coordinator_a_id, coordinator_b_id, started_on, end_reason,
+                                district_id, a_since, b_since)
+            SELECT e.id, LEAST(a.id, b.id), GREATEST(a.id, b.id), current_date - 100, '',
+                   e.district_id, current_date - 100, current_date - 100
             FROM {ent} e
             JOIN credit_creditrating r ON r.id = e.rating_id AND r.gets_coordinators
             JOIN c a ON a.local_customs_id = e.local_customs_id AND a.k = e.id %% a.n
@@ -187,7 +192,8 @@ def seed() -> None:
             INSERT INTO {req} (enterprise_id, service_type, subject, description, urgency, status, filed_by_id,
                                filed_at, status_changed_at, first_office_id, responsible_office_id,
                                first_response_due, resolution_due, paused_working_days, resolution_summary,
-                               rating_comment, resolved_at, closed_at, first_responded_at)
+                               rating_comment, resolved_at, closed_at, first_responded_at, district_id,
+                               search_vector)
             SELECT e.id, (ARRAY['consulting','appeals','difficult_problems','opinions','standards_guidance',
                                 'cooperation_guidance','other'])[1 + i %% 7],
                    '关于进口货物归类与退税的咨询 ' || i, '基准数据', 'normal',
@@ -196,7 +202,11 @@ def seed() -> None:
                    f.at + interval '2 days', f.at + interval '10 days', 0, '', '',
                    CASE WHEN i %% 50 > 1 THEN f.at + interval '5 days' END,
                    CASE WHEN i %% 50 > 1 THEN f.at + interval '6 days' END,
-                   CASE WHEN i %% 50 > 1 THEN f.at + interval '1 day' END
+                   CASE WHEN i %% 50 > 1 THEN f.at + interval '1 day' END,
+                   e.district_id,
+                   -- the words jieba cuts from the subject (portal.search), weighted as the service writes them
+                   setweight(to_tsvector('simple', '关于 进口 货物 归类 与 退税 的 咨询 ' || i), 'A')
+                   || setweight(to_tsvector('simple', '基准 数据'), 'B')
             FROM generate_series(1, %(n)s) AS i
             JOIN {ent} e ON e.id = (SELECT min(id) FROM {ent} WHERE uscc LIKE 'B%%') + (i %% %(ents)s)
             JOIN {mem} m ON m.enterprise_id = e.id AND m.ended_at IS NULL AND m.role = 'contact_person'
@@ -248,7 +258,7 @@ def main() -> None:
     seed()
     total = Enterprise.objects.count()
     print(
-        f"\nData: {total:,} enterprises; {scalar('SELECT count(*) FROM coordinators_coordinationrequest'):,} requests; "
+        f"\nData: {total:,} enterprises; {scalar('SELECT count(*) FROM coordination_coordinationrequest'):,} requests; "
         f"{PairAssignment.objects.filter(ended_on__isnull=True).count():,} active pairs.\n"
     )
 
@@ -270,7 +280,14 @@ def main() -> None:
         .first()
     )
 
-    clients = {}
+    file_enterprise = (
+        PairAssignment.objects.filter(ended_on__isnull=True, coordinator_a=coordinator)
+        .values_list("enterprise_id", flat=True)
+        .first()
+        if coordinator
+        else None
+    )
+    clients = {"anonymous": Client()}
     for name, user in (
         ("officer", officer),
         ("manager", manager),
@@ -304,6 +321,15 @@ def main() -> None:
         ),
         ("manager", "/supervision/", "workload dashboard (manager, district)"),
         ("contact", "/coordination/answers/?q=退税", "published answers search (Chinese)"),
+        ("officer", "/officer/", "officer's desk (bounded counts, officer)"),
+        ("manager", "/officer/", "officer's desk (bounded counts, manager)"),
+        ("officer", "/enterprise/served/", "My enterprises (officer, district, first page)"),
+        ("officer", "/enterprise/served/?q=B00000000000012345", "My enterprises: search by USCC"),
+        ("officer", "/enterprise/served/?due=soon&sort=due", "My enterprises: re-certification due soon"),
+        ("coordinator", "/enterprise/served/", "My enterprises (coordinator)"),
+        ("coordinator", f"/enterprise/{file_enterprise}/file/", "enterprise file (coordinator)"),
+        ("coordinator", "/coordination/workspace/?q=出口退税怎么办", "workspace full-text search (Chinese)"),
+        ("anonymous", "/verify/?code=B00000000000012345", "public status look-up (by USCC)"),
     ]
     for who, url, label in probes:
         if who in clients:
@@ -323,11 +349,14 @@ def main() -> None:
     from django.utils.module_loading import import_string
 
     for dotted, label in (
-        ("credit.jobs.send_recertification_reminders", "re-certification reminders"),
-        ("credit.jobs.identify_long_listed", "abnormal list over 90 days → untrustworthy"),
-        ("credit.jobs.list_annual_report_candidates", "annual-report abnormal-list candidates"),
-        ("credit.jobs.apply_automatic_repairs", "automatic credit repair"),
-        ("coordinators.requests.escalation.escalate_overdue", "escalate overdue requests"),
+        ("credit.services.recertification.send_recertification_reminders", "re-certification reminders"),
+        ("credit.services.abnormal_list.identify_long_listed", "abnormal list over 90 days → untrustworthy"),
+        (
+            "credit.services.annual_reports.list_annual_report_candidates",
+            "annual-report abnormal-list candidates",
+        ),
+        ("credit.services.repair.apply_automatic_repairs", "automatic credit repair"),
+        ("coordination.escalation.escalate_overdue", "escalate overdue requests"),
     ):
         try:
             job = import_string(dotted)

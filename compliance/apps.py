@@ -8,12 +8,21 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from compliance import deadlines as compliance_deadlines
-        from compliance import selectors, services
+        from compliance import sections, selectors, services
         from compliance.models import ActionStatus, Assessment
         from coordinators.services import PAIR_CHANGED
         from portal import deadlines
         from portal.messages import register_labels
-        from portal.registry import Panel, enterprise_panels, hooks
+        from portal.registry import (
+            DocumentSource,
+            FileSection,
+            Panel,
+            desk_queues,
+            enterprise_documents,
+            enterprise_file,
+            enterprise_panels,
+            hooks,
+        )
 
         register_labels("improvement_action_status", ActionStatus)
         register_labels("assessment_state", Assessment.State)
@@ -27,3 +36,14 @@ class ComplianceConfig(AppConfig):
                 order=40,
             )
         )
+        enterprise_file.register(
+            FileSection(
+                "compliance",
+                _("Compliance assessments"),
+                "compliance/_file_assessments.html",
+                sections.assessments,
+                65,
+            )
+        )
+        enterprise_documents.register(DocumentSource("compliance", sections.action_documents))
+        desk_queues.register(sections.OVERDUE_ACTIONS)

@@ -12,6 +12,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from coordination.models import (
+    CannedResponse,
     CoordinationRequest,
     PublishedAnswer,
     RequestHandler,
@@ -22,6 +23,8 @@ from coordination.models import (
     SiteVisit,
 )
 from portal.admin.toolkit import ScopedAdminMixin
+from portal.models import LocalCustoms
+from portal.roles import Role
 
 
 class ReadOnlyTabular(admin.TabularInline):
@@ -156,3 +159,43 @@ class SiteVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """The replies each local customs office prepares for its coordinators (offered in the reply form).
+    An officer manages their own office's; a manager those of the district's offices."""
+
+    list_display = ["title", "office", "is_active", "created_by", "created_at"]
+    list_filter = ["is_active", "office"]
+    search_fields = ["title", "body"]
+    list_select_related = ["office", "created_by"]
+    readonly_fields = ["created_by", "created_at"]
+    fields = ["office", "title", "body", "is_active", "created_by", "created_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "office":
+            user = request.user
+            offices = LocalCustoms.objects.all()
+            if not user.is_superuser:
+                if Role.MANAGER in user.roles:
+                    offices = offices.filter(district_id=user.district_id_for_scope)
+                else:
+                    offices = offices.filter(pk=user.local_customs_id)
+            kwargs["queryset"] = offices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        user = request.user
+        other_office = obj is not None and obj.office_id != user.local_customs_id
+        if other_office and not user.is_superuser and Role.MANAGER not in user.roles:
+            return False  # another office's responses: read, not edited
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

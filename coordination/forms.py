@@ -25,19 +25,52 @@ class RequestForm(BootstrapMixin, forms.Form):
         self.fields["subject"].widget.attrs.update({"autocomplete": "off", "data-testid": "subject"})
 
 
+class CannedSelect(forms.Select):
+    """The canned responses, each option carrying its text (``data-body``) for static/js/canned.js to put
+    into the message box."""
+
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bodies = bodies or {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.bodies:
+            option["attrs"]["data-body"] = self.bodies[str(value)]
+        return option
+
+
 class ReplyForm(BootstrapMixin, forms.Form):
+    canned = forms.ChoiceField(label=_("Canned response"), required=False)
     body = forms.CharField(label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     attachments = MultipleFileField(label=_("Attachments"))
     internal = forms.BooleanField(
         label=_("Internal note (customs only, never shown to the enterprise)"), required=False
     )
 
-    def __init__(self, *args, customs: bool = False, **kwargs):
+    def __init__(self, *args, customs: bool = False, canned_responses=(), **kwargs):
         super().__init__(*args, **kwargs)
         if not customs:
             del self.fields["internal"]
+        canned_responses = list(canned_responses)
+        if customs and canned_responses:
+            self.canned_bodies = {str(c.pk): c.body for c in canned_responses}
+            field = self.fields["canned"]
+            field.choices = [("", _("— none —")), *[(str(c.pk), c.title) for c in canned_responses]]
+            field.widget = CannedSelect(choices=field.choices, bodies=self.canned_bodies)
+            field.widget.attrs.update({"data-canned": "id_body", "data-testid": "canned"})
+            field.help_text = _("Puts the office's prepared text into the message, to adapt before sending.")
+        else:
+            del self.fields["canned"]
         self._style()
         self.fields["attachments"].help_text = files_help()
+
+    def clean(self):
+        data = super().clean()
+        # Without JavaScript a chosen canned response is sent as it is.
+        if data.get("canned") and not (data.get("body") or "").strip():
+            data["body"] = self.canned_bodies.get(data["canned"], "")
+        return data
 
 
 class NoteForm(BootstrapMixin, forms.Form):
@@ -218,10 +251,108 @@ class WorkspaceFilterForm(BootstrapMixin, forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     mine = forms.BooleanField(label=_("Accepted by me"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    assignee = forms.ChoiceField(
+        label=_("Assignee"),
+        required=False,
+        choices=[("", _("Anyone")), ("me", _("Me")), ("nobody", _("Nobody yet"))],
+    )
+    incoming = forms.BooleanField(label=_("Transfers waiting for my office"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {
+                "placeholder": _("Words of the subject, description or messages, or #number"),
+                "data-testid": "search",
+            }
+        )
         self._style()
+
+
+class SaveFilterForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("Save this view as"), max_length=60)
+    query = forms.CharField(widget=forms.HiddenInput, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(
+            {"data-testid": "filter-name", "class": "form-control form-control-sm"}
+        )
+        self._style()
+
+
+class IdListField(forms.Field):
+    """Several ids of one name (the checked rows)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(str(v).isdigit() for v in values):
+            raise forms.ValidationError(_("Select the requests in the list."))
+        return sorted({int(v) for v in values})
+
+
+class BulkActionForm(BootstrapMixin, forms.Form):
+    """Shape of a bulk action on the workspace's selected requests; each request goes through the same
+    service as its own page (accept, assign, transfer)."""
+
+    ACTIONS = [("accept", _("Accept")), ("assign", _("Assign to")), ("transfer", _("Transfer to"))]
+
+    action = forms.ChoiceField(label=_("With the selected requests"), choices=ACTIONS)
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinator"), queryset=Coordinator.objects.none(), required=False
+    )
+    to_office = OrganisationChoiceField(
+        label=_("To local customs office"), queryset=LocalCustoms.objects.none(), required=False
+    )
+    to_department = OrganisationChoiceField(
+        label=_("Or to department"), queryset=Department.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("Reason (for a transfer)"), required=False, max_length=2000)
+    requests = IdListField(error_messages={"required": _("Select the requests first.")})
+    next = forms.CharField(required=False, max_length=600, widget=forms.HiddenInput)
+
+    MAX_SELECTION = 100
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        office_id = getattr(user, "local_customs_id", None)
+        district_id = getattr(user, "district_id_for_scope", None) if user is not None else None
+        self.fields["coordinator"].queryset = (
+            Coordinator.objects.filter(local_customs_id=office_id)
+            .select_related("user")
+            .order_by("user__full_name")
+            if office_id
+            else Coordinator.objects.none()
+        )
+        self.fields["to_office"].queryset = LocalCustoms.objects.select_related("district").order_by(
+            "district__code", "code"
+        )
+        self.fields["to_department"].queryset = (
+            Department.objects.select_related("district")
+            .filter(is_management_department=False, district_id=district_id)
+            .order_by("name_zh")
+        )
+        self._style()
+
+    def clean_requests(self):
+        ids = self.cleaned_data["requests"]
+        if len(ids) > self.MAX_SELECTION:
+            raise forms.ValidationError(_("Select at most %(n)d requests.") % {"n": self.MAX_SELECTION})
+        return ids
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign" and not data.get("coordinator"):
+            raise forms.ValidationError(_("Choose the coordinator to assign the requests to."))
+        if action == "transfer" and bool(data.get("to_office")) == bool(data.get("to_department")):
+            raise forms.ValidationError(_("Choose either a local customs office or a department."))
+        return data
 
 
 class KnowledgeSearchForm(BootstrapMixin, forms.Form):

@@ -1,9 +1,10 @@
 """Published answers: resolved requests published as questions and answers for all enterprises, with
 the enterprise's identity removed (docs/DOMAIN.md, "Service practice": handling published regularly).
 
-Search uses ``icontains`` on ``search_text`` (title + question + answer) backed by a GIN trigram index,
-which finds Chinese substrings such as “退税” (Chinese has no spaces, so word-based trigram similarity
-alone misses short terms); results are ranked by trigram similarity to the title.
+Search is full-text (``coordination.search``, ``portal.search``): the title, question and answer are
+cut into words by jieba and indexed as a ``tsvector`` (GIN), so a question typed in full — 出口退税怎么办 —
+finds the answers about 出口退税, ranked by ``ts_rank`` (title words weigh most). Should no indexed word
+match, the search falls back to the substring of ``search_text`` (trigram GIN index).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
+from coordination import search as full_text
 from coordination.models import CoordinationRequest, PublishedAnswer
 
 PLACEHOLDER = "某企业"
@@ -58,19 +60,28 @@ def published():
     return PublishedAnswer.objects.filter(is_withdrawn=False)
 
 
+SEARCH_LIMIT = 25
+
+
 def search(query: str = "", service_type: str = ""):
-    """Published answers matching every whitespace-separated term of ``query``."""
+    """Without ``query``: the published answers, newest first (a queryset to page through). With it: the
+    best-ranked answers (a list of at most ``SEARCH_LIMIT``)."""
     qs = published()
     if service_type:
         qs = qs.filter(service_type=service_type)
-    terms = [t for t in (query or "").split() if t][:8]
-    for term in terms:
+    query = (query or "").strip()
+    if not query:
+        return qs.order_by("-published_at", "-id")
+    found = full_text.answers(query, service_type=service_type, limit=SEARCH_LIMIT)
+    if found:
+        return found
+    for term in [t for t in query.split() if t][:8]:
         qs = qs.filter(search_text__icontains=term)
-    if terms:
-        return qs.annotate(rank=TrigramSimilarity("title", " ".join(terms))).order_by(
-            "-rank", "-published_at", "-id"
-        )
-    return qs.order_by("-published_at", "-id")
+    return list(
+        qs.annotate(rank=TrigramSimilarity("title", query)).order_by("-rank", "-published_at", "-id")[
+            :SEARCH_LIMIT
+        ]
+    )
 
 
 def similar_to(subject: str, limit: int = 5):
@@ -78,8 +89,11 @@ def similar_to(subject: str, limit: int = 5):
     subject = (subject or "").strip()[:200]
     if len(subject) < 2:
         return published().none()
+    found = full_text.answers(subject, limit=limit)
+    if found:
+        return found
     score = Greatest(TrigramSimilarity("title", subject), TrigramWordSimilarity(subject, "search_text"))
-    return (
+    return list(
         published()
         .annotate(score=score)
         .filter(Q(score__gte=SUGGESTION_THRESHOLD) | Q(search_text__icontains=subject))

@@ -22,6 +22,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -230,6 +231,11 @@ class CoordinationRequest(EnterpriseOwned):
         blank=True,
         help_text=_("The appeal this request became, if any."),
     )
+    # Full-text search (coordination.search, portal.search): the words of the subject, description and
+    # the messages everyone reads; and, apart, those of the internal notes, searched by customs only.
+    # Kept in step by the services that write the text, in the same transaction.
+    search_vector = SearchVectorField(null=True, editable=False)
+    internal_search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CoordinationRequestQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager than EnterpriseOwned's
 
@@ -306,6 +312,24 @@ class CoordinationRequest(EnterpriseOwned):
             models.Index(fields=["district", "-filed_at", "-id"], name="req_district_filed"),
             models.Index(fields=["district", "status", "-filed_at", "-id"], name="req_district_status_filed"),
             GinIndex(fields=["subject"], name="req_subject_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_vector"], name="req_search"),
+            GinIndex(fields=["internal_search_vector"], name="req_internal_search"),
+            # The officer's desk: overdue work of a district or an office (next_due: the running clock).
+            models.Index(
+                fields=["district", "next_due", "id"],
+                condition=Q(status__in=["submitted", "accepted", "in_progress", "transferred"]),
+                name="req_district_running_due",
+            ),
+            models.Index(
+                fields=["responsible_office", "next_due", "id"],
+                condition=Q(status__in=["submitted", "accepted", "in_progress", "transferred"]),
+                name="req_office_running_due",
+            ),
+            models.Index(
+                fields=["pending_department", "status"],
+                condition=Q(pending_department__isnull=False),
+                name="req_pending_department",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -395,6 +419,7 @@ class RequestHandler(models.Model):
         PAIR = "pair", _("Pair of the enterprise")
         ACCEPTED = "accepted", _("Accepted the request")
         SUBSTITUTE = "substitute", _("Took the request over")
+        ASSIGNED = "assigned", _("Assigned by a colleague")
 
     request = models.ForeignKey(
         CoordinationRequest, on_delete=models.PROTECT, related_name="handlers", verbose_name=_("request")
@@ -851,6 +876,8 @@ class PublishedAnswer(models.Model):
     answer = models.TextField(_("answer"))
     # title + question + answer, kept in step by the publishing service: one trigram index to search.
     search_text = models.TextField(_("search text"), editable=False, default="")
+    # The same text segmented into words (portal.search), ranked by ts_rank; kept by the services.
+    search_vector = SearchVectorField(null=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
     )
@@ -865,10 +892,76 @@ class PublishedAnswer(models.Model):
         indexes = [
             GinIndex(fields=["search_text"], name="answer_search_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["title"], name="answer_title_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_vector"], name="answer_search"),
             models.Index(fields=["service_type", "-published_at", "-id"], name="answer_type_recent"),
             models.Index(
                 fields=["-published_at", "-id"], name="answer_recent", condition=Q(is_withdrawn=False)
             ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SavedFilter(models.Model):
+    """A coordinator's or officer's saved view of the workspace: a name and the filter's query string
+    (status, overdue, assignee, search words, ...), offered as a link above the queue."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_filters",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filter"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        ordering = ["name", "id"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="one_saved_filter_name_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CannedResponse(models.Model):
+    """A reply a local customs office reuses (how to book a site visit, where the guidance is):
+    managed in the admin by the office's officers, offered to its coordinators in the reply form."""
+
+    office = models.ForeignKey(
+        "portal.LocalCustoms",
+        on_delete=models.PROTECT,
+        related_name="canned_responses",
+        verbose_name=_("local customs"),
+    )
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(_("offered"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    # Customs staff of the district see its offices' responses (officers manage their own office's).
+    scope_rule = ScopeRule(enterprise=None, district="office__district")
+
+    class Meta:
+        verbose_name = _("canned response")
+        verbose_name_plural = _("canned responses")
+        ordering = ["office", "title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "title"], name="one_canned_title_per_office")
+        ]
+        indexes = [
+            models.Index(fields=["office", "title"], condition=Q(is_active=True), name="canned_active")
         ]
 
     def __str__(self) -> str:

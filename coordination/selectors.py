@@ -4,15 +4,13 @@ pagination (``KeysetPage``): no COUNT over two million rows, an index behind eve
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from coordination import search as full_text
 from coordination.models import (
     CLOCK_RUNNING_STATUSES,
     OPEN_STATUSES,
@@ -21,64 +19,15 @@ from coordination.models import (
     RequestAttachment,
     RequestHandler,
     RequestMessage,
+    RequestStatus,
     RequestTransfer,
     RequestTransition,
     SiteVisit,
 )
 from coordinators.models import Coordinator
+from portal.keyset import PAGE_SIZE, KeysetPage, keyset_page
 
-PAGE_SIZE = 25
-
-
-# --- Keyset pagination ---------------------------------------------------------------------------
-
-
-@dataclass
-class KeysetPage:
-    items: list
-    next_cursor: str | None = None
-    extra: dict = field(default_factory=dict)
-
-
-def _encode(value, pk: int) -> str:
-    raw = json.dumps([value.isoformat() if isinstance(value, datetime.datetime) else value, pk])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str):
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value, pk = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-        return (parsed if parsed is not None else value), int(pk)
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
-        return None
-
-
-def keyset_page(
-    queryset: QuerySet, *, field_name: str, descending: bool, cursor: str | None, size: int = PAGE_SIZE
-) -> KeysetPage:
-    """One page of ``queryset`` ordered by (``field_name``, id); an invalid cursor means the first page."""
-    order = [f"-{field_name}", "-id"] if descending else [field_name, "id"]
-    queryset = queryset.order_by(*order)
-    position = _decode(cursor) if cursor else None
-    if position is not None:
-        value, pk = position
-        if descending:
-            queryset = queryset.filter(
-                Q(**{f"{field_name}__lt": value}) | Q(**{field_name: value, "pk__lt": pk})
-            )
-        else:
-            queryset = queryset.filter(
-                Q(**{f"{field_name}__gt": value}) | Q(**{field_name: value, "pk__gt": pk})
-            )
-    rows = list(queryset[: size + 1])
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        next_cursor = _encode(getattr(last, field_name), last.pk)
-    return KeysetPage(items=rows, next_cursor=next_cursor)
+__all__ = ["PAGE_SIZE", "KeysetPage", "keyset_page"]
 
 
 # --- Lists ---------------------------------------------------------------------------------------
@@ -137,10 +86,8 @@ def enterprise_request_list(
         qs = qs.filter(filed_at__date__lte=filed_to)
     query = (query or "").strip()
     if query:
-        if query.lstrip("#").isdigit():
-            qs = qs.filter(Q(pk=int(query.lstrip("#"))) | Q(subject__icontains=query))
-        else:
-            qs = qs.filter(subject__icontains=query)
+        # Full text over the subject, description and messages (never internal notes), best first.
+        return KeysetPage(items=full_text.requests(qs, user, query))
     return keyset_page(qs, field_name="filed_at", descending=True, cursor=cursor)
 
 
@@ -156,19 +103,43 @@ def workspace_queue(
     status: str = "",
     overdue_only: bool = False,
     mine_only: bool = False,
+    assignee: str = "",
+    incoming: bool = False,
+    query: str = "",
     cursor=None,
 ) -> KeysetPage:
     """The coordinator's queue: open requests of the enterprises assigned to them (never one they are
-    recused from) and requests transferred to their office, by due time."""
+    recused from) and requests transferred to their office, by due time. ``assignee`` is "me" or
+    "nobody"; ``incoming`` keeps the transfers waiting for the user's office or department; ``query``
+    searches the requests and their messages in full text (ranked; the best 50, no further pages)."""
     qs = requests_for(user).filter(status__in=OPEN_STATUSES)
     if status:
         qs = qs.filter(status=status)
     if overdue_only:
         qs = qs.overdue()
-    if mine_only:
+    if mine_only or assignee == "me":
         qs = qs.filter(lead__user=user)
+    elif assignee == "nobody":
+        qs = qs.filter(lead__isnull=True)
+    if incoming:
+        waiting = Q(pk__in=[])
+        if user.local_customs_id:
+            waiting |= Q(pending_office_id=user.local_customs_id)
+        if user.department_id:
+            waiting |= Q(pending_department_id=user.department_id)
+        qs = qs.filter(waiting, status=RequestStatus.TRANSFERRED)
+    if (query or "").strip():
+        return KeysetPage(items=full_text.requests(qs, user, query))
     field_name, descending = WORKSPACE_SORTS.get(sort, WORKSPACE_SORTS["due"])
     return keyset_page(qs, field_name=field_name, descending=descending, cursor=cursor)
+
+
+def search_requests(user, query: str, *, open_only: bool = False) -> list[CoordinationRequest]:
+    """Every request ``user`` may see matching ``query`` (full text over requests and messages)."""
+    qs = requests_for(user)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return full_text.requests(qs, user, query)
 
 
 def request_for(user, pk: int) -> CoordinationRequest | None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coordination import access, knowledge, sla
+from coordination import search as full_text
 from coordination.models import (
     OPEN_STATUSES,
     CoordinationRequest,
@@ -26,6 +27,7 @@ from coordination.models import (
     RequestStatus,
     RequestTransfer,
     RequestTransition,
+    SavedFilter,
     ServiceType,
     SiteVisit,
     SiteVisitRecord,
@@ -105,17 +107,22 @@ def _store_files(
     ]
 
 
-def _system_message(request, author, message, now, *, from_customs: bool = False) -> RequestMessage:
+def _system_message(
+    request, author, message, now, *, from_customs: bool = False, internal: bool = False
+) -> RequestMessage:
     """A line the system writes on the thread, rendered in each reader's language (``body`` keeps its
-    text in the author's language for search)."""
-    return RequestMessage.objects.create(
+    text in the author's language for search); ``internal`` lines are for customs only."""
+    created = RequestMessage.objects.create(
         request=request,
         author=author,
-        from_customs=from_customs,
+        from_customs=from_customs or internal,
+        is_internal=internal,
         body=str(message),
         system_message=message.as_json(),
         created_at=now,
     )
+    full_text.index_request(request.pk)
+    return created
 
 
 # --- Filing --------------------------------------------------------------------------------------
@@ -181,6 +188,7 @@ def file_request(
                 added_at=now,
             )
     _store_files(request, checked, author=author, now=now)
+    full_text.index_request(request.pk)
     notify_message(
         request,
         actor=author,
@@ -228,6 +236,7 @@ def post_message(
         created_at=now,
     )
     _store_files(request, checked, author=author, message=message, internal=message.is_internal, now=now)
+    full_text.index_request(request.pk)
     if not message.is_internal:
         if from_customs:
             _customs_responded(request, author, now)
@@ -322,6 +331,95 @@ def accept(*, request: CoordinationRequest, actor, now=None) -> CoordinationRequ
 
 
 @transaction.atomic
+def assign(*, request: CoordinationRequest, actor, coordinator: Coordinator, now=None) -> CoordinationRequest:
+    """Hand an open request to ``coordinator`` of the enterprise's pair (or one already handling it): it
+    becomes the request's lead, shown as its assignee, and is told. Assigning is customs' internal
+    organisation: the enterprise is not told and the clocks are not touched; an internal line on the
+    thread records who assigned whom."""
+    now = now or timezone.now()
+    request = _lock(request)
+    access.check_can(actor, request, access.CUSTOMS)
+    if not request.is_open or request.status == S.TRANSFERRED:
+        raise ConflictError(
+            _("A request is assigned while it is open and not being transferred (now “%(status)s”).")
+            % {"status": request.get_status_display()}
+        )
+    pair = PairAssignment.objects.filter(enterprise_id=request.enterprise_id, ended_on__isnull=True).first()
+    within = {pair.coordinator_a_id, pair.coordinator_b_id} if pair else set()
+    within |= set(
+        RequestHandler.objects.filter(request=request, ended_at__isnull=True).values_list(
+            "coordinator_id", flat=True
+        )
+    )
+    if coordinator.pk not in within:
+        raise RequestError(
+            _("Assign the request within the enterprise's coordinator pair or to a coordinator handling it.")
+        )
+    if (
+        not Coordinator.objects.assignable(timezone.localdate(now))
+        .not_recused_from(request.enterprise_id)
+        .filter(pk=coordinator.pk)
+        .exists()
+    ):
+        raise RequestError(
+            _("%(name)s cannot take the request: not active, not qualified or withdrawn from the enterprise.")
+            % {"name": coordinator}
+        )
+    if request.lead_id == coordinator.pk:
+        raise ConflictError(_("The request is already assigned to %(name)s.") % {"name": coordinator})
+    request.lead = coordinator
+    request.save(update_fields=["lead"])
+    _add_handler(request, coordinator, RequestHandler.Reason.ASSIGNED, now)
+    _system_message(
+        request,
+        actor,
+        text("Assigned to %(name)s.", name=coordinator.user.display_name),
+        now,
+        internal=True,
+    )
+    notify(
+        [coordinator.user] if coordinator.user_id != actor.pk else [],
+        verb="request_assigned",
+        title=text(
+            "Request #%(number)s was assigned to you: %(subject)s",
+            number=request.pk,
+            subject=request.subject[:60],
+        ),
+        url=reverse("coordination:request_detail", args=[request.pk]),
+        enterprise_id=request.enterprise_id,
+    )
+    return request
+
+
+# --- Saved filters of the workspace ---------------------------------------------------------------
+
+MAX_SAVED_FILTERS = 30
+
+
+@transaction.atomic
+def save_filter(*, user, name: str, query: str) -> SavedFilter:
+    """Save (or replace, under the same name) a view of the workspace for ``user``."""
+    name = (name or "").strip()[:60]
+    query = (query or "").strip().lstrip("?")[:500]
+    if not name:
+        raise RequestError(_("Name the filter."))
+    if not query:
+        raise RequestError(_("Choose a filter to save first."))
+    existing = SavedFilter.objects.select_for_update().filter(user=user)
+    if existing.count() >= MAX_SAVED_FILTERS and not existing.filter(name=name).exists():
+        raise RequestError(_("You have %(n)d saved filters; delete one first.") % {"n": MAX_SAVED_FILTERS})
+    saved, _created = SavedFilter.objects.update_or_create(user=user, name=name, defaults={"query": query})
+    return saved
+
+
+@transaction.atomic
+def delete_filter(*, user, saved: SavedFilter) -> None:
+    if saved.user_id != user.pk:
+        raise PermissionDeniedError(_("This filter is not yours."))
+    saved.delete()
+
+
+@transaction.atomic
 def ask_for_information(
     *, request: CoordinationRequest, actor, question: str, now=None
 ) -> CoordinationRequest:
@@ -341,6 +439,7 @@ def ask_for_information(
         body=question.strip(),
         created_at=now,
     )
+    full_text.index_request(request.pk)
     return request
 
 
@@ -372,6 +471,7 @@ def resolve(*, request: CoordinationRequest, actor, summary: str, now=None) -> C
         body=summary,
         created_at=now,
     )
+    full_text.index_request(request.pk)
     return request
 
 
@@ -868,7 +968,7 @@ def publish_answer(
     leaks = knowledge.identity_leaks(request.enterprise, title, question, answer)
     if leaks and not publish_despite_identity:
         raise IdentityStillPresent(leaks)
-    return PublishedAnswer.objects.create(
+    answer_row = PublishedAnswer.objects.create(
         source_request=request,
         service_type=request.service_type,
         title=title[:200],
@@ -877,6 +977,8 @@ def publish_answer(
         search_text=knowledge.search_text(title, question, answer),
         published_by=actor,
     )
+    full_text.index_answer(answer_row.pk)
+    return answer_row
 
 
 @transaction.atomic
@@ -892,7 +994,7 @@ def publish_general_answer(
     title, question, answer = (title or "").strip(), (question or "").strip(), (answer or "").strip()
     if not (title and question and answer):
         raise RequestError(_("A published answer needs a title, a question and an answer."))
-    return PublishedAnswer.objects.create(
+    answer_row = PublishedAnswer.objects.create(
         service_type=service_type,
         title=title[:200],
         question=question,
@@ -900,6 +1002,8 @@ def publish_general_answer(
         search_text=knowledge.search_text(title, question, answer),
         published_by=actor,
     )
+    full_text.index_answer(answer_row.pk)
+    return answer_row
 
 
 # --- When a coordinator stops serving an enterprise -----------------------------------------------

@@ -15,6 +15,9 @@ from coordination.views import (
 app_name = "coordination"
 urlpatterns = [
     path("workspace/", views_workspace.workspace, name="workspace"),
+    path("workspace/bulk/", views_workspace.workspace_bulk, name="workspace_bulk"),
+    path("workspace/filters/", views_workspace.save_filter, name="save_filter"),
+    path("workspace/filters/<int:pk>/delete/", views_workspace.delete_filter, name="delete_filter"),
     path("requests/", views_requests.request_list, name="request_list"),
     path("requests/new/", views_requests.request_create, name="request_create"),
     path("requests/suggestions/", views_requests.answer_suggestions, name="answer_suggestions"),

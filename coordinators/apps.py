@@ -7,10 +7,17 @@ class CoordinatorsConfig(AppConfig):
     verbose_name = _("Coordinators")
 
     def ready(self) -> None:
-        from coordinators import hooks, selectors
+        from coordinators import hooks, sections, selectors
         from coordinators.models import DisqualificationGround
         from portal.messages import register_labels
-        from portal.registry import Panel, enterprise_panels
+        from portal.registry import (
+            EnterpriseColumn,
+            FileSection,
+            Panel,
+            enterprise_columns,
+            enterprise_file,
+            enterprise_panels,
+        )
         from portal.scoping import register_provider
 
         register_provider(selectors.provide_scope)
@@ -22,5 +29,19 @@ class CoordinatorsConfig(AppConfig):
                 "coordinators/_panel_pair.html",
                 lambda request, enterprise: {"pair": selectors.current_pair(enterprise)},
                 order=20,
+            )
+        )
+        enterprise_file.register(
+            FileSection(
+                "coordinators",
+                _("Coordinators"),
+                "coordinators/_file_coordinators.html",
+                sections.coordinators,
+                15,
+            )
+        )
+        enterprise_columns.register(
+            EnterpriseColumn(
+                "pair", _("Coordinator pair"), sections.pair_names, "coordinators/_column_pair.html", 10
             )
         )

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import AnnualReport, Judgement
+from portal.forms import MultipleFileField
 
 
 class AnnualReportForm(forms.ModelForm):
@@ -29,6 +30,7 @@ class RepairApplicationForm(forms.Form):
         label=_("What has the enterprise done to correct the cause?"),
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
+    attachments = MultipleFileField(label=_("Supporting documents (e.g. a payment receipt)"))
 
 
 class SelfExaminationForm(forms.Form):
@@ -52,9 +54,19 @@ class SelfExaminationForm(forms.Form):
                     attrs={"rows": 2, "class": "form-control", "data-testid": f"evidence-{item.code}"}
                 ),
             )
+            self.fields[f"files_{item.code}"] = MultipleFileField(label=_("evidence files"))
+            self.fields[f"files_{item.code}"].widget.attrs.update(
+                {"class": "form-control form-control-sm", "data-testid": f"files-{item.code}"}
+            )
 
     def rows(self):
-        return [(item, self[f"judgement_{item.code}"], self[f"evidence_{item.code}"]) for item in self.items]
+        return [
+            (item, self[f"judgement_{item.code}"], self[f"evidence_{item.code}"], self[f"files_{item.code}"])
+            for item in self.items
+        ]
+
+    def evidence_files(self) -> dict[str, list]:
+        return {item.code: self.cleaned_data.get(f"files_{item.code}") or [] for item in self.items}
 
     def answers(self) -> dict[str, tuple[str, str]]:
         return {

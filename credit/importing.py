@@ -1,7 +1,8 @@
 """The credit columns of the enterprise import (``enterprises.importing.register_columns``): ``rating``
-(信用等级) and ``rated_on`` (认定日期). The rating is the code of a rating of the regime in force on the
-rating date (today when empty); the initial rating is recorded through ``record_credit_event`` in the
-import's transaction, so a bad rating on any row imports nothing."""
+(信用等级) and ``rated_on`` (认定日期). The rating is a rating of the regime in force on the rating date
+(today when empty), written as its code (``advanced_certified``) or its name in Chinese (高级认证企业) or
+English, as files circulated by customs name it; the initial rating is recorded through
+``record_credit_event`` in the import's transaction, so a bad rating on any row imports nothing."""
 
 from __future__ import annotations
 
@@ -20,11 +21,27 @@ class RatingLookups:
 
     def __init__(self) -> None:
         self.regimes = list(CreditRegime.objects.order_by("-effective_from"))
-        self.ratings = {(r.regime_id, r.code): r for r in CreditRating.objects.all()}
+        self.ratings: dict[tuple[int, str], CreditRating] = {}
+        for rating in CreditRating.objects.all():
+            for name in (rating.code, rating.name_zh, rating.name_en):
+                if name:
+                    self.ratings.setdefault((rating.regime_id, _key(name)), rating)
 
-    def rating(self, code: str, on: datetime.date) -> CreditRating | None:
+    def rating(self, value: str, on: datetime.date) -> CreditRating | None:
         regime = next((r for r in self.regimes if r.effective_from <= on), None)
-        return None if regime is None else self.ratings.get((regime.pk, code))
+        return None if regime is None else self.ratings.get((regime.pk, _key(value)))
+
+    def names(self, on: datetime.date) -> list[str]:
+        regime = next((r for r in self.regimes if r.effective_from <= on), None)
+        found = {
+            r.name_zh for (regime_id, _name), r in self.ratings.items() if regime and regime_id == regime.pk
+        }
+        return sorted(found)
+
+
+def _key(name: str) -> str:
+    """A rating as written in a file: case, spaces, underscores and hyphens do not matter."""
+    return "".join(name.split()).replace("_", "").replace("-", "").lower()
 
 
 def check(row: dict, lookups: RatingLookups) -> tuple[list[str], tuple[CreditRating | None, datetime.date]]:
@@ -42,8 +59,10 @@ def check(row: dict, lookups: RatingLookups) -> tuple[list[str], tuple[CreditRat
         rating = lookups.rating(row["rating"], rated_on)
         if rating is None:
             reasons.append(
-                _("Unknown credit rating %(value)s under the regime in force on %(date)s.")
-                % {"value": row["rating"], "date": rated_on}
+                _(
+                    "Unknown credit rating %(value)s under the regime in force on %(date)s (ratings: %(names)s)."
+                )
+                % {"value": row["rating"], "date": rated_on, "names": "、".join(lookups.names(rated_on))}
             )
     return reasons, (rating, rated_on)
 

@@ -23,6 +23,7 @@ from enterprises.models import EnterpriseOwned
 from portal.messages import render
 from portal.models import BilingualNameMixin, DecisionRecord
 from portal.scoping import ScopedQuerySet, ScopeRule
+from portal.uploads import PrivateFile
 
 
 class CreditRegime(BilingualNameMixin):
@@ -253,6 +254,12 @@ class AbnormalListEntry(EnterpriseOwned):
                 name="abnormal_open_by_date",
             ),
             models.Index(fields=["district", "-listed_on", "-id"], name="abnormal_district"),
+            # The officer's desk: the district's open entries, the longest listed first.
+            models.Index(
+                fields=["district", "listed_on", "id"],
+                condition=models.Q(removed_on__isnull=True),
+                name="abnormal_district_open",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -630,3 +637,51 @@ class RepairApplication(EnterpriseOwned, DecisionRecord):
         return (
             f"{self.enterprise} {timezone.localtime(self.applied_at):%Y-%m-%d} ({self.get_status_display()})"
         )
+
+
+class RepairApplicationAttachment(PrivateFile):
+    """A document supporting a credit-repair application (a payment receipt, a rectification report):
+    checked and kept by ``portal.uploads``; seen by whoever sees the application."""
+
+    UPLOAD_PREFIX = "repair"
+
+    application = models.ForeignKey(
+        RepairApplication,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("repair application"),
+    )
+
+    scope_rule = ScopeRule(via="application")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("repair application attachment")
+        verbose_name_plural = _("repair application attachments")
+        ordering = ["uploaded_at", "id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["application", "uploaded_at"], name="repair_attachment")]
+
+
+class SelfExaminationEvidence(PrivateFile):
+    """A file of evidence for one item of a self-examination (as a security profile documents each
+    criterion): the policy, the record, the photograph that shows the item is met."""
+
+    UPLOAD_PREFIX = "self-examination"
+
+    answer = models.ForeignKey(
+        SelfExaminationAnswer,
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
+        verbose_name=_("self-examination answer"),
+    )
+
+    scope_rule = ScopeRule(via="answer")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-examination evidence")
+        verbose_name_plural = _("self-examination evidence")
+        ordering = ["uploaded_at", "id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["answer", "uploaded_at"], name="selfexam_evidence")]

@@ -14,4 +14,6 @@ urlpatterns = [
     path("self-examination/new/", views.examination_new, name="selfexam_new"),
     path("self-examination/overview/", views.overview, name="selfexam_overview"),
     path("self-examination/<int:pk>/", views.examination_detail, name="selfexam_detail"),
+    path("files/repair/<int:pk>/", views.repair_attachment, name="repair_attachment"),
+    path("files/evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
 ]

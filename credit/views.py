@@ -23,11 +23,20 @@ from django.views.decorators.http import require_POST
 
 from credit import deadlines as credit_deadlines
 from credit.forms import AnnualReportForm, RepairApplicationForm, SelfExaminationForm
-from credit.models import AbnormalListEntry, AnnualReport, CreditEvent, RepairApplication, SelfExamination
+from credit.models import (
+    AbnormalListEntry,
+    AnnualReport,
+    CreditEvent,
+    RepairApplication,
+    RepairApplicationAttachment,
+    SelfExamination,
+    SelfExaminationEvidence,
+)
 from credit.services import annual_reports, repair
 from credit.services import self_examination as selfexam
 from enterprises.models import Enterprise
 from enterprises.scoping import member_enterprise, member_enterprises
+from portal import uploads
 from portal.deadlines import shown
 from portal.exceptions import DomainError
 from portal.roles import CUSTOMS_ROLES
@@ -72,16 +81,21 @@ def _page(request, enterprise, *, report_form=None, repair_form=None, status=200
             )
         },
         "eligibility": repair.repair_eligibility(enterprise, on=today),
-        "applications": RepairApplication.objects.filter(enterprise=enterprise).order_by("-applied_at")[:5],
+        "applications": RepairApplication.objects.filter(enterprise=enterprise)
+        .prefetch_related("attachments")
+        .order_by("-applied_at")[:5],
         "repair_form": repair_form or RepairApplicationForm(),
     }
     return render(request, "credit/home.html", context, status=status)
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprise = _enterprise(request)
     if enterprise is None:
+        if request.user.is_customs_staff:
+            # Customs read an enterprise's credit in its file; the list leads there.
+            return redirect("enterprises:mine")
         return render(request, "403.html", status=403)
     return _page(request, enterprise)
 
@@ -114,11 +128,14 @@ def apply_repair(request: HttpRequest) -> HttpResponse:
     enterprise = _enterprise(request)
     if enterprise is None:
         return render(request, "403.html", status=403)
-    form = RepairApplicationForm(request.POST)
+    form = RepairApplicationForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             repair.apply_for_repair(
-                enterprise=enterprise, author=request.user, statement=form.cleaned_data["statement"]
+                enterprise=enterprise,
+                author=request.user,
+                statement=form.cleaned_data["statement"],
+                files=form.cleaned_data["attachments"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -168,11 +185,14 @@ def examination_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if latest is not None:
         initial = {a.item.code: (a.judgement, a.evidence) for a in latest.answers.select_related("item")}
     if request.method == "POST":
-        form = SelfExaminationForm(request.POST, items=items)
+        form = SelfExaminationForm(request.POST, request.FILES, items=items)
         if form.is_valid():
             try:
                 examination = selfexam.submit_self_examination(
-                    enterprise=enterprise, submitted_by=request.user, answers=form.answers()
+                    enterprise=enterprise,
+                    submitted_by=request.user,
+                    answers=form.answers(),
+                    evidence_files=form.evidence_files(),
                 )
             except selfexam.SelfExaminationError as exc:
                 form.add_error(None, exc.message)
@@ -201,7 +221,11 @@ def examination_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         SelfExamination.objects.visible_to(request.user).select_related("enterprise", "submitted_by"),
         pk=pk,
     )
-    answers = list(examination.answers.select_related("item").order_by("item__position", "item__code"))
+    answers = list(
+        examination.answers.select_related("item")
+        .prefetch_related("evidence_files")
+        .order_by("item__position", "item__code")
+    )
     gap_list = [a for a in answers if a.is_gap]
     return render(
         request,
@@ -257,4 +281,20 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ("never", _("Never self-examined")),
             ],
         },
+    )
+
+
+@login_required
+def repair_attachment(request: AuthenticatedHttpRequest, pk: int):
+    """A repair application's document, for whoever may see the application (``visible_to``), else 404."""
+    return uploads.file_response(
+        get_object_or_404(RepairApplicationAttachment.objects.visible_to(request.user), pk=pk)
+    )
+
+
+@login_required
+def evidence_file(request: AuthenticatedHttpRequest, pk: int):
+    """A self-examination evidence file, for whoever may see the self-examination, else 404."""
+    return uploads.file_response(
+        get_object_or_404(SelfExaminationEvidence.objects.visible_to(request.user), pk=pk)
     )

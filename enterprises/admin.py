@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from enterprises import services
-from enterprises.importing import import_enterprises
+from enterprises.importing import import_enterprises, template_columns, template_rows
 from enterprises.models import Enterprise, Membership, RegistrationChange
 from portal.admin.toolkit import (
     MAX_SELECTION,
@@ -30,9 +30,11 @@ from portal.admin.toolkit import (
     confirmation_page,
     domain_error,
     exactly_one,
+    file_links,
     is_confirmed,
 )
 from portal.exceptions import DomainError
+from portal.exports import export_response
 from portal.models import User
 
 # --- Inlines: the enterprise's history, read-only -----------------------------------------------------
@@ -238,12 +240,34 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="enterprises_enterprise_import",
             ),
+            path(
+                "import/template.<str:fmt>",
+                self.admin_site.admin_view(self.import_template),
+                name="enterprises_enterprise_import_template",
+            ),
             *super().get_urls(),
         ]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
         return super().changelist_view(request, extra_context)
+
+    def import_template(self, request, fmt: str):
+        """The import's columns with one example row, as CSV or Excel, headed in the reader's language."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.utils.translation import get_language
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        return export_response(
+            template_rows(),
+            template_columns(get_language() or ""),
+            fmt=fmt,
+            filename="enterprise-import-template",
+        )
 
     def import_view(self, request):
         from django.core.exceptions import PermissionDenied
@@ -352,9 +376,14 @@ class RegistrationChangeAdmin(ScopedAdminMixin, AppendOnlyAdminMixin, admin.Mode
         "decided_by",
         "decided_at",
         "decision_note",
+        "documents",
     ]
     fields = list(readonly_fields)
     actions = ["accept", "reject"]
+
+    @admin.display(description=_("documents"))
+    def documents(self, obj):
+        return file_links(obj.attachments.all(), "enterprises:attachment")
 
     @admin.display(description=_("before / after"))
     def before_after(self, obj):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, RegistrationChange
+from portal.forms import MultipleFileField
 
 
 class RegistrationChangeForm(forms.ModelForm):
@@ -17,6 +18,7 @@ class RegistrationChangeForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("e.g. why the data changed, or which document shows it."),
     )
+    attachments = MultipleFileField(label=_("Supporting documents"))
 
     class Meta:
         model = Enterprise

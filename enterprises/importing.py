@@ -417,3 +417,37 @@ def import_enterprises(*, data: bytes, filename: str, actor=None) -> ImportResul
     except DomainError:
         result.created = []
     return result
+
+
+# --- The template offered for download ------------------------------------------------------------------
+
+EXAMPLE = {
+    "uscc": "91110105MA01ABCD26",
+    "customs_code": "1105960123",
+    "name_zh": "北京示例贸易有限公司",
+    "registered_address": "北京市朝阳区示例路1号",
+    "district": "0100",
+    "local_customs": "0101",
+    "name_en": "Beijing Example Trading Co., Ltd.",
+    "industry": Industry.TRADING.value,
+    "is_listed": "否",
+    "employees": "120",
+    "rating": "高级认证企业",
+    "rated_on": "2025-01-15",
+}
+
+
+def template_columns(language: str) -> list[tuple[str, str]]:
+    """(heading, column) of every column the import reads: the Chinese headings in Chinese (the file
+    may keep them; ``ALIASES`` reads them back), the field names otherwise."""
+    chinese: dict[str, str] = {}
+    for heading, column in _aliases().items():
+        chinese.setdefault(column, heading)
+    columns = list(REQUIRED) + list(optional_columns())
+    use_chinese = (language or "").startswith("zh")
+    return [(chinese.get(c, c) if use_chinese else c, c) for c in columns]
+
+
+def template_rows() -> list[dict]:
+    """One example row (to be replaced): shows each column's format."""
+    return [EXAMPLE]

@@ -26,6 +26,7 @@ from enterprises.validators import validate_customs_code, validate_uscc
 from portal.models import DecisionRecord
 from portal.roles import Role
 from portal.scoping import ScopedQuerySet, ScopeRule
+from portal.uploads import PrivateFile
 
 
 class Industry(models.TextChoices):
@@ -104,6 +105,13 @@ class Enterprise(models.Model):
             models.Index(fields=["rating", "name_zh"], name="ent_rating_name"),
             models.Index(fields=["recertification_due"], name="ent_recert_due"),
             models.Index(fields=["industry"], name="ent_industry"),
+            # "My enterprises" of officers and managers: their district by rating, or by the due date.
+            models.Index(fields=["district", "rating", "name_zh", "id"], name="ent_district_rating_name"),
+            models.Index(
+                fields=["district", "recertification_due", "id"],
+                condition=Q(recertification_due__isnull=False),
+                name="ent_district_recert_due",
+            ),
             GinIndex(fields=["name_zh"], name="ent_name_zh_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
@@ -265,3 +273,27 @@ class RegistrationChange(EnterpriseOwned, DecisionRecord):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.submitted_at:%Y-%m-%d} ({self.get_status_display()})"
+
+
+class RegistrationChangeAttachment(PrivateFile):
+    """A document supporting a proposed registration change (a new business licence, say): checked and
+    kept by ``portal.uploads``, seen by whoever sees the change."""
+
+    UPLOAD_PREFIX = "registration"
+
+    change = models.ForeignKey(
+        RegistrationChange,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("registration change"),
+    )
+
+    scope_rule = ScopeRule(via="change")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration change attachment")
+        verbose_name_plural = _("registration change attachments")
+        ordering = ["uploaded_at", "id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["change", "uploaded_at"], name="regchange_attachment")]

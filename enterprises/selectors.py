@@ -59,6 +59,7 @@ def contact_person_history(enterprise, limit: int = 20) -> list[Membership]:
 def registration_changes(enterprise, limit: int = 20) -> list[RegistrationChange]:
     return list(
         RegistrationChange.objects.select_related("submitted_by", "decided_by")
+        .prefetch_related("attachments")
         .filter(enterprise=enterprise)
         .order_by("-submitted_at", "-id")[:limit]
     )

@@ -13,8 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises import scoping
-from enterprises.models import Enterprise, Membership, MembershipRole, RegistrationChange
+from enterprises.models import (
+    Enterprise,
+    Membership,
+    MembershipRole,
+    RegistrationChange,
+    RegistrationChangeAttachment,
+)
 from enterprises.validators import clean_uscc
+from portal import uploads
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.roles import Role
 from portal.scoping import can_see
@@ -166,9 +173,10 @@ def contact_person(enterprise):
 
 @transaction.atomic
 def submit_registration_change(
-    *, enterprise, submitted_by, new_values: dict, note: str = ""
+    *, enterprise, submitted_by, new_values: dict, note: str = "", files=()
 ) -> RegistrationChange:
-    """An enterprise member proposes changed registration data; nothing changes until customs accepts."""
+    """An enterprise member proposes changed registration data, with the documents that show it (checked
+    by ``portal.uploads``); nothing changes until customs accepts."""
     if not Membership.objects.filter(
         enterprise=enterprise, user=submitted_by, ended_at__isnull=True
     ).exists():
@@ -193,9 +201,13 @@ def submit_registration_change(
         candidate.full_clean(validate_unique=False)
     except ValidationError as exc:
         raise DomainError(_validation_message(exc)) from None
-    return RegistrationChange.objects.create(
+    checked = uploads.check_uploads(files)
+    change = RegistrationChange.objects.create(
         enterprise=enterprise, submitted_by=submitted_by, changes=changes, note=note
     )
+    for item in checked:
+        RegistrationChangeAttachment.from_checked(item, uploaded_by=submitted_by, change=change)
+    return change
 
 
 @transaction.atomic

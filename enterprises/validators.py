@@ -40,3 +40,8 @@ def validate_customs_code(value: str) -> None:
             code="customs_code_format",
             params={"value": value},
         )
+
+
+def normalise_code(value: str) -> str:
+    """A USCC or customs code as typed (spaces, dashes, lower case) in its stored form."""
+    return re.sub(r"[\s\-]", "", value or "").upper()[:40]

@@ -9,9 +9,9 @@ class LiaisonConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from liaison import selectors, services
+        from liaison import sections, selectors, services
         from portal import navigation
-        from portal.registry import Panel, request_sections
+        from portal.registry import FileSection, Panel, desk_queues, enterprise_file, request_sections
 
         navigation.NAV += [
             navigation.NavEntry(
@@ -25,3 +25,13 @@ class LiaisonConfig(AppConfig):
         request_sections.register(
             Panel("referrals", "liaison/_request_section.html", selectors.request_section, order=10)
         )
+        enterprise_file.register(
+            FileSection(
+                "referrals",
+                _("Questions to departments"),
+                "liaison/_file_referrals.html",
+                sections.referrals,
+                35,
+            )
+        )
+        desk_queues.register(sections.REFERRALS_WAITING)

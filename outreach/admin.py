@@ -15,7 +15,7 @@ from outreach.models import (
     TrainingRegistration,
     TrainingSession,
 )
-from portal.admin.toolkit import ScopedAdminMixin
+from portal.admin.toolkit import ScopedAdminMixin, file_links
 from portal.exceptions import DomainError
 
 
@@ -110,8 +110,12 @@ class AnnouncementAdmin(ManagedByDistrictMixin, SimpleHistoryAdmin):
     search_fields = ["title"]
     list_select_related = ["district"]
     filter_horizontal = ["audience_ratings"]
-    readonly_fields = ["created_by", "created_at", "published_at", "published_by"]
+    readonly_fields = ["created_by", "created_at", "published_at", "published_by", "documents"]
     actions = ["publish"]
+
+    @admin.display(description=_("documents"))
+    def documents(self, obj):
+        return file_links(obj.attachments.all() if obj.pk else [], "outreach:announcement_attachment")
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -8,10 +8,16 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from outreach import deadlines as training_deadlines
+        from outreach import sections
         from portal import deadlines
-        from portal.registry import Panel, enterprise_panels
+        from portal.registry import FileSection, Panel, enterprise_file, enterprise_panels
 
         deadlines.register(training_deadlines.provide)
+        enterprise_file.register(
+            FileSection(
+                "training", _("Training attendance"), "outreach/_file_training.html", sections.training, 70
+            )
+        )
 
         enterprise_panels.register(
             Panel(

@@ -435,3 +435,20 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({'revoked' if self.revoked_at else 'active'})"
+
+
+class AnnouncementAttachment(PrivateFile):
+    """A file of an announcement (the notice itself, a form, a guide), checked and kept by
+    ``portal.uploads``; downloaded by whoever may read the announcement."""
+
+    UPLOAD_PREFIX = "announcements"
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("announcement")
+    )
+
+    class Meta:
+        verbose_name = _("announcement attachment")
+        verbose_name_plural = _("announcement attachments")
+        ordering = ["uploaded_at", "id"]
+        default_permissions = ("view",)

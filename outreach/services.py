@@ -26,6 +26,7 @@ from enterprises.models import Enterprise, Membership, MembershipRole
 from enterprises.scoping import member_enterprise
 from outreach.models import (
     Announcement,
+    AnnouncementAttachment,
     AnnouncementDigest,
     AnnouncementReceipt,
     CalendarToken,
@@ -408,10 +409,13 @@ def create_announcement(
     ratings=(),
     aeo_only: bool = False,
     industries=(),
+    files=(),
 ) -> Announcement:
+    """A new announcement (published now, or a draft), with its files (checked by ``portal.uploads``)."""
     _check_issuer(actor, district)
     if not title.strip() or not body.strip():
         raise DomainError(_("An announcement needs a title and a text."))
+    checked = uploads.check_uploads(files)
     announcement = Announcement(
         title=title.strip(),
         body=body,
@@ -425,6 +429,8 @@ def create_announcement(
         announcement.published_by = actor
     announcement._history_user = actor  # type: ignore[attr-defined]
     _set_audience(announcement, ratings=ratings, aeo_only=aeo_only, industries=industries)
+    for item in checked:
+        AnnouncementAttachment.from_checked(item, uploaded_by=actor, announcement=announcement)
     return announcement
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("announcements/new/", views.announcement_create, name="announcement_create"),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement_detail"),
     path("announcements/<int:pk>/publish/", views.announcement_publish, name="announcement_publish"),
+    path("announcements/files/<int:pk>/", views.announcement_attachment, name="announcement_attachment"),
     path("announcements/<int:pk>/unread/", views.announcement_unread, name="announcement_unread"),
     path("training/", views.training_list, name="training_list"),
     path("training/new/", views.training_create, name="training_create"),

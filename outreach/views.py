@@ -18,11 +18,17 @@ from credit.models import CreditRating, CreditRegime
 from enterprises.models import Enterprise, Industry, Membership
 from enterprises.scoping import member_enterprise
 from outreach import services as outreach
-from outreach.models import Announcement, TrainingMaterial, TrainingRegistration, TrainingSession
+from outreach.models import (
+    Announcement,
+    AnnouncementAttachment,
+    TrainingMaterial,
+    TrainingRegistration,
+    TrainingSession,
+)
 from portal import uploads
 from portal.exceptions import DomainError
 from portal.exports import export_response
-from portal.forms import DateTimeInput
+from portal.forms import DateTimeInput, MultipleFileField
 from portal.models import District
 from portal.roles import Role
 
@@ -92,11 +98,13 @@ class AnnouncementForm(AudienceForm):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label=gettext_lazy("Text"))
     is_important = forms.BooleanField(required=False, label=gettext_lazy("Important"))
     publish = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Publish now"))
+    attachments = MultipleFileField(label=gettext_lazy("Files"))
 
     field_order = [
         "kind",
         "title",
         "body",
+        "attachments",
         "is_important",
         "publish",
         "district",
@@ -194,7 +202,11 @@ def announcement_list(request):
 def announcement_detail(request, pk: int):
     user = request.user
     announcement = get_object_or_404(outreach.announcements_visible_to(user), pk=pk)
-    context = {"announcement": announcement, "is_staff_view": outreach.is_outreach_staff(user)}
+    context = {
+        "announcement": announcement,
+        "is_staff_view": outreach.is_outreach_staff(user),
+        "attachments": list(announcement.attachments.all()),
+    }
     if context["is_staff_view"]:
         context["counts"] = outreach.receipt_counts(announcement, viewer=user)
     else:
@@ -206,7 +218,7 @@ def announcement_detail(request, pk: int):
 def announcement_create(request):
     if not outreach.is_outreach_staff(request.user):
         return forbidden(request)
-    form = AnnouncementForm(request.POST or None, user=request.user)
+    form = AnnouncementForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -217,6 +229,7 @@ def announcement_create(request):
                 kind=data["kind"],
                 is_important=data["is_important"],
                 publish=data["publish"],
+                files=data["attachments"],
                 **form.audience(),
             )
         except DomainError as exc:
@@ -225,6 +238,14 @@ def announcement_create(request):
             messages.success(request, _("The announcement is saved."))
             return redirect("outreach:announcement_detail", pk=announcement.pk)
     return render(request, "outreach/form.html", {"form": form, "title": _("New announcement")})
+
+
+@login_required
+def announcement_attachment(request, pk: int):
+    """An announcement's file, for whoever may read the announcement (its own scope), else 404."""
+    attachment = get_object_or_404(AnnouncementAttachment, pk=pk)
+    get_object_or_404(outreach.announcements_visible_to(request.user), pk=attachment.announcement_id)
+    return uploads.file_response(attachment)
 
 
 @login_required

@@ -64,6 +64,12 @@ DEFAULTS: dict[str, Any] = {
     "ABNORMAL_LIST_WARNING_DAYS": 15,
     # Largest export, in rows.
     "EXPORT_MAX_ROWS": 100_000,
+    # --- The officer's desk -------------------------------------------------------------------------
+    # Each queue is counted up to this many items, then shown as "1,000+" (no count of a whole table).
+    "DESK_COUNT_CAP": 1000,
+    # --- Public status verification ------------------------------------------------------------------
+    # Look-ups one address may make per minute on the public status page and its API endpoint.
+    "PUBLIC_STATUS_LOOKUPS_PER_MINUTE": 10,
     # --- Uploads -------------------------------------------------------------------------------------
     "ATTACHMENT_MAX_BYTES": 10 * ONE_MIB,
     "ATTACHMENT_EXTENSIONS": ["pdf", "png", "jpg", "jpeg", "doc", "docx", "xls", "xlsx", "txt", "zip"],

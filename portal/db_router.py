@@ -52,6 +52,7 @@ DEFAULT_REPLICA_READ_VIEWS = (
 
 # Models always read from the primary: who is signed in, and the state a request of theirs may change.
 PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "contenttypes", "django_celery_beat", "axes", "otp_totp"})
+PRIMARY_ONLY_MODELS = frozenset({"portal.user", "portal.apitoken"})
 
 _replica_allowed: ContextVar[bool] = ContextVar("guanqi_replica_allowed", default=False)
 _replica_used: ContextVar[str | None] = ContextVar("guanqi_replica_used", default=None)
@@ -122,7 +123,11 @@ class ReplicaRouter:
     primary. Migrations run on the primary only (a replica receives them by streaming)."""
 
     def db_for_read(self, model, **hints) -> str:
-        if not _replica_allowed.get() or model._meta.app_label in PRIMARY_ONLY_APPS:
+        if (
+            not _replica_allowed.get()
+            or model._meta.app_label in PRIMARY_ONLY_APPS
+            or model._meta.label_lower in PRIMARY_ONLY_MODELS
+        ):
             return "default"
         if connections["default"].in_atomic_block:
             return "default"

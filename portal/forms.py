@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal.conf import attachment_extensions, tunable
 
@@ -70,3 +71,21 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
+
+
+class ApiTokenForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_lazy("Name"), max_length=100, help_text=_lazy("e.g. “ERP integration”"))
+    scopes = forms.MultipleChoiceField(
+        label=_lazy("May"),
+        choices=[("read", _lazy("Read (GET)")), ("write", _lazy("Write (file requests, reply, act)"))],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["read"],
+    )
+    expires_on = forms.DateField(
+        label=_lazy("Expires on"), required=False, widget=DateInput(), help_text=_lazy("Empty: never.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        self.fields["scopes"].widget.attrs["class"] = "form-check-input"

@@ -11,6 +11,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -352,6 +353,49 @@ class DeadlineNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.step}"
+
+
+class ApiToken(models.Model):
+    """A personal API token for a system that integrates with the portal on a user's behalf (an
+    enterprise's ERP, a customs system): created and revoked by the user (``portal.tokens``), listed in
+    the admin. Only a SHA-256 hash of the secret is stored; ``prefix`` finds the row and is shown to
+    tell tokens apart. A token reads and writes exactly what its user may (``visible_to``), narrowed by
+    its scopes: ``read`` (GET) and ``write`` (everything else)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Write")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “ERP”."))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(_("hash of the secret"), max_length=64, editable=False)
+    scopes = ArrayField(
+        models.CharField(max_length=10, choices=Scope.choices), verbose_name=_("scopes"), default=list
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view", "change")
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
 
 
 class JobRun(models.Model):

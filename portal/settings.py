@@ -212,8 +212,15 @@ CELERY_TASK_ALWAYS_EAGER = False
 
 # --- REST framework / OpenAPI ---------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A token first: a call without credentials is answered 401 with "WWW-Authenticate: Bearer".
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "portal.api.authentication.TokenScope",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.BoundedCursorPagination",
     "PAGE_SIZE": 25,
@@ -274,6 +281,8 @@ def _env_tunables() -> dict:
         "REPLICA_PIN_SECONDS": env.int,
         "EXPORT_MAX_ROWS": env.int,
         "PORTAL_URL": env.str,
+        "PUBLIC_STATUS_LOOKUPS_PER_MINUTE": env.int,
+        "DESK_COUNT_CAP": env.int,
     }
     values: dict = {name: cast(f"GUANQI_{name}") for name, cast in casts.items() if f"GUANQI_{name}" in env}
     if "GUANQI_RECERTIFICATION_REMINDER_DAYS" in env:

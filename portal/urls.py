@@ -16,6 +16,8 @@ portal_patterns = (
         path("notifications/", views.notifications, name="notifications"),
         path("notifications/<int:pk>/", views.open_notification, name="open_notification"),
         path("language/", views.set_language, name="set_language"),
+        path("account/tokens/", views.api_tokens, name="api_tokens"),
+        path("account/tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     ],
     "portal",
 )
@@ -24,6 +26,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("verify/", include("credit.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

@@ -1,21 +1,29 @@
-"""Portal-wide pages: home (role routing), health check, notifications."""
+"""Portal-wide pages: home (role routing), the officer's desk, health check, notifications, API tokens,
+the favicon."""
 
 from __future__ import annotations
 
 import redis
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal import desk, tokens
+from portal.exceptions import DomainError
+from portal.forms import ApiTokenForm
+from portal.models import ApiToken
 from portal.roles import Role
 from portal.typing import AuthenticatedHttpRequest
 
@@ -53,9 +61,12 @@ def no_role(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def officer_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The officer's desk: each queue an officer works (``portal.registry.desk_queues``) with its count —
+    bounded, "1,000+" beyond the cap, so the desk stays fast at a million enterprises — its overdue
+    part, the first items by deadline and a link into the filtered admin list."""
     if not request.user.has_role(Role.CUSTOMS_OFFICER, Role.MANAGER, Role.ADMINISTRATOR):
         return render(request, "403.html", status=403)
-    return render(request, "portal/officer_home.html")
+    return render(request, "portal/officer_home.html", {"queues": desk.queues_for(request)})
 
 
 @never_cache
@@ -128,3 +139,45 @@ def set_language(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
+
+
+@login_required
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's API tokens: create one (its secret is shown once, on this response only) or revoke one."""
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = tokens.create_token(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            form = ApiTokenForm()
+    items = list(ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")[:100])
+    response = render(
+        request,
+        "portal/api_tokens.html",
+        {"form": form, "items": items, "secret": secret},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.revoke_token(token=token, actor=request.user)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("portal:api_tokens")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for whatever the page links: the vendored icon."""
+    return redirect(static("img/favicon.ico"), permanent=True)

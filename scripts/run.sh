@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 HOST="${GUANQI_HOST:-127.0.0.1}"
 PORT="${GUANQI_PORT:-8000}"
+# Links in e-mails point at the portal as it runs here, unless the operator set the public URL.
+export GUANQI_PORTAL_URL="${GUANQI_PORTAL_URL:-http://$HOST:$PORT}"
 mkdir -p var/log
 
 pids=()

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from appeals import services
+from appeals.api.filters import AppealFilter
 from appeals.api.serializers import AppealInputSerializer, AppealOutputSerializer
 from appeals.models import Appeal, AppealAttachment
 from coordinators.models import Coordinator
@@ -24,6 +25,7 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     serializer_class = AppealOutputSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     queryset = Appeal.objects.all()
+    filterset_class = AppealFilter
 
     def scoped(self, queryset):
         return queryset.prefetch_related(

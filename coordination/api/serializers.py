@@ -4,8 +4,6 @@ services. Output serializers never include internal notes for enterprise users (
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,41 +15,15 @@ from coordination.models import (
     RequestStatus,
     RequestTransition,
     ServiceType,
+    SiteVisit,
+    SiteVisitRecord,
     Urgency,
+    VisitAction,
+    VisitAttachment,
+    VisitSignature,
 )
+from portal.api.schema import named_enum
 from portal.models import Department, LocalCustoms
-
-
-class NamedChoiceField(serializers.ChoiceField):
-    """A choice field documented as its own named enum component (see ``NamedChoiceFieldExtension``),
-    so same-named choice sets of other apps ("status") never collide in the OpenAPI schema."""
-
-    component_name = ""
-    enum_choices: list = []
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=self.enum_choices, **kwargs)
-
-
-def named_enum(name: str, choices) -> type[NamedChoiceField]:
-    return type(f"{name}Field", (NamedChoiceField,), {"component_name": name, "enum_choices": list(choices)})
-
-
-class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = NamedChoiceField
-    match_subclasses = True
-
-    def map_serializer_field(self, auto_schema, direction):
-        field = self.target
-        component = ResolvedComponent(
-            name=field.component_name,
-            type=ResolvedComponent.SCHEMA,
-            object=field.component_name,
-            schema={"type": "string", "enum": [value for value, _label in field.enum_choices]},
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
 
 StatusField = named_enum("CoordinationRequestStatus", RequestStatus.choices)
 ServiceTypeField = named_enum("CoordinationServiceType", ServiceType.choices)
@@ -221,3 +193,85 @@ class TransitionInput(serializers.Serializer):
     to_department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), required=False, allow_null=True
     )
+
+
+VisitStatusField = named_enum("SiteVisitStatus", SiteVisit.Status.choices)
+ActionOwnerField = named_enum("VisitActionOwner", VisitAction.Owner.choices)
+SignatureDecisionField = named_enum("VisitSignatureDecision", VisitSignature.Decision.choices)
+
+
+class VisitActionOutput(serializers.ModelSerializer):
+    owner = ActionOwnerField()
+
+    class Meta:
+        model = VisitAction
+        fields = ["description", "owner", "due_on"]
+
+
+class VisitSignatureOutput(serializers.ModelSerializer):
+    signer = serializers.CharField(source="signer.display_name")
+    decision = SignatureDecisionField()
+
+    class Meta:
+        model = VisitSignature
+        fields = ["signer", "decision", "comment", "signed_at"]
+
+
+class VisitFileOutput(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitAttachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "download_url"]
+
+    def get_download_url(self, obj) -> str:
+        return reverse("coordination:visit_attachment", args=[obj.pk])
+
+
+class VisitRecordOutput(serializers.ModelSerializer):
+    written_by = serializers.CharField(source="written_by.display_name")
+    actions = VisitActionOutput(many=True)
+    signatures = VisitSignatureOutput(many=True)
+    files = VisitFileOutput(many=True, source="attachments")
+    state = serializers.CharField(help_text="coordinators, enterprise, acknowledged or disputed")
+
+    class Meta:
+        model = SiteVisitRecord
+        fields = [
+            "attendees",
+            "findings",
+            "written_by",
+            "written_at",
+            "state",
+            "actions",
+            "signatures",
+            "files",
+        ]
+
+
+class VisitOutput(serializers.ModelSerializer):
+    status = VisitStatusField()
+    coordinators = serializers.SerializerMethodField()
+    record = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SiteVisit
+        fields = [
+            "id",
+            "enterprise",
+            "request",
+            "scheduled_for",
+            "place",
+            "purpose",
+            "status",
+            "coordinators",
+            "record",
+        ]
+
+    def get_coordinators(self, obj) -> list[str]:
+        return [obj.coordinator_a.user.display_name, obj.coordinator_b.user.display_name]
+
+    @extend_schema_field(VisitRecordOutput(allow_null=True))
+    def get_record(self, obj):
+        record = getattr(obj, "record", None) if obj.status == SiteVisit.Status.DONE else None
+        return VisitRecordOutput(record).data if record is not None else None

@@ -10,12 +10,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from coordination import selectors, services
 from coordination.api import serializers as s
-from coordination.models import CoordinationRequest, RequestStatus, ServiceType
+from coordination.api.filters import RequestFilter, VisitFilter
+from coordination.models import CoordinationRequest, SiteVisit
 from enterprises.scoping import member_enterprise
 from portal.api.viewsets import ScopedViewSet
 from portal.exceptions import PermissionDeniedError
@@ -26,18 +28,10 @@ class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = s.RequestListOutput
     queryset = CoordinationRequest.objects.all()
-    filter_backends: list = []
+    filterset_class = RequestFilter
 
     def scoped(self, qs):
-        qs = selectors.with_list_joins(qs)
-        params = self.request.query_params
-        if params.get("status") in RequestStatus.values:
-            qs = qs.filter(status=params["status"])
-        if params.get("service_type") in ServiceType.values:
-            qs = qs.filter(service_type=params["service_type"])
-        if (params.get("enterprise") or "").isdigit():
-            qs = qs.filter(enterprise_id=int(params["enterprise"]))
-        return qs
+        return selectors.with_list_joins(qs)
 
     def _get(self, pk) -> CoordinationRequest:
         obj = selectors.request_for(self.request.user, int(pk))
@@ -50,17 +44,21 @@ class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         data = s.RequestDetailOutput(obj, context={"request": self.request, "file": file}).data
         return Response(data, status=status_code)
 
-    @extend_schema(
-        summary="List the requests you may see",
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=RequestStatus.values),
-            OpenApiParameter("service_type", OpenApiTypes.STR, enum=ServiceType.values),
-            OpenApiParameter("cursor", OpenApiTypes.STR),
-            OpenApiParameter("enterprise", OpenApiTypes.INT),
-        ],
-    )
+    @extend_schema(summary="List the requests you may see")
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Search the requests you may see and their messages (full text; Chinese is segmented)",
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Words to find.")],
+        responses=s.RequestListOutput(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def search(self, request):
+        query = (request.query_params.get("q") or "").strip()
+        if not query:
+            raise ValidationError({"q": [_("Give the words to search for.")]})
+        return Response(s.RequestListOutput(selectors.search_requests(request.user, query), many=True).data)
 
     @extend_schema(
         summary="File a request (enterprise members)",
@@ -99,7 +97,7 @@ class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         request=s.MessageInput,
         responses={201: s.MessageOutput},
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def messages(self, request, pk=None):
         obj = self._get(pk)
         if request.method == "POST":
@@ -125,7 +123,7 @@ class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         request=s.TransitionInput,
         responses=s.RequestDetailOutput,
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
     def transitions(self, request, pk=None):
         obj = self._get(pk)
         if request.method == "GET":
@@ -158,3 +156,17 @@ class CoordinationRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         }
         calls[name]()
         return self._detail(self._get(obj.pk))
+
+
+@extend_schema(tags=["site visits"])
+class SiteVisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Site visits of the enterprises the caller may see, with their records and signatures."""
+
+    serializer_class = s.VisitOutput
+    queryset = SiteVisit.objects.all()
+    filterset_class = VisitFilter
+
+    def scoped(self, qs):
+        return qs.select_related(
+            "coordinator_a__user", "coordinator_b__user", "record__written_by"
+        ).prefetch_related("record__actions", "record__signatures__signer", "record__attachments")

@@ -16,9 +16,9 @@ def knowledge_base(request: HttpRequest) -> HttpResponse:
     form = KnowledgeSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     qs = knowledge.search(data.get("q") or "", data.get("service_type") or "")
-    if data.get("q"):
+    if isinstance(qs, list):
         # Ranked results: bounded to the best page (a search, not a browse).
-        page = selectors.KeysetPage(items=list(qs.select_related(None)[: selectors.PAGE_SIZE]))
+        page = selectors.KeysetPage(items=qs)
     else:
         page = selectors.keyset_page(
             qs, field_name="published_at", descending=True, cursor=request.GET.get("cursor")

@@ -25,7 +25,7 @@ from coordination.forms import (
     RequestForm,
     TransferForm,
 )
-from coordination.models import PublishedAnswer, RequestStatus
+from coordination.models import CannedResponse, PublishedAnswer, RequestStatus
 from enterprises.scoping import member_enterprise
 from portal import uploads
 from portal.exceptions import DomainError
@@ -133,7 +133,9 @@ def _detail_context(request: AuthenticatedHttpRequest, obj, **extra) -> dict:
         "actions": actions,
         "is_customs": user.is_customs_staff,
         "can_handle": customs,
-        "reply_form": ReplyForm(customs=customs and user.is_customs_staff),
+        "reply_form": ReplyForm(
+            customs=customs and user.is_customs_staff, canned_responses=_canned_responses(user)
+        ),
         "note_form": NoteForm(),
         "confirm_form": ConfirmForm(),
         "transfer_form": TransferForm(request_obj=obj) if "transfer" in actions else None,
@@ -152,6 +154,14 @@ def _detail_context(request: AuthenticatedHttpRequest, obj, **extra) -> dict:
     return context
 
 
+def _canned_responses(user) -> list[CannedResponse]:
+    if not user.is_customs_staff or not user.local_customs_id:
+        return []
+    return list(
+        CannedResponse.objects.filter(office_id=user.local_customs_id, is_active=True).order_by("title")
+    )
+
+
 _REPLY_STATUSES = {"submitted", "accepted", "in_progress", "awaiting_enterprise", "resolved"}
 
 
@@ -159,7 +169,12 @@ _REPLY_STATUSES = {"submitted", "accepted", "in_progress", "awaiting_enterprise"
 @require_POST
 def request_reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     obj = _get_visible(request, pk)
-    form = ReplyForm(request.POST, request.FILES, customs=request.user.is_customs_staff)
+    form = ReplyForm(
+        request.POST,
+        request.FILES,
+        customs=request.user.is_customs_staff,
+        canned_responses=_canned_responses(request.user),
+    )
     if form.is_valid():
         try:
             services.post_message(

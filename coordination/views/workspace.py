@@ -9,17 +9,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from coordination import access, knowledge, selectors, services
 from coordination.forms import (
+    BulkActionForm,
     PublishForm,
+    SaveFilterForm,
     SiteVisitForm,
     VisitActionFormSet,
     VisitRecordForm,
     VisitSignForm,
     WorkspaceFilterForm,
 )
-from coordination.models import SiteVisit, SiteVisitRecord, VisitAttachment, VisitSignature
+from coordination.models import SavedFilter, SiteVisit, SiteVisitRecord, VisitAttachment, VisitSignature
 from coordination.views.requests import _detail, _forbidden, _get_visible
 from portal import uploads
 from portal.exceptions import DomainError
@@ -43,11 +47,22 @@ def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
         status=filters.get("status") or "",
         overdue_only=bool(filters.get("overdue")),
         mine_only=bool(filters.get("mine")),
+        assignee=filters.get("assignee") or "",
+        incoming=bool(filters.get("incoming")),
+        query=filters.get("q") or "",
         cursor=request.GET.get("cursor"),
     )
     query = request.GET.copy()
     query.pop("cursor", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "searching": bool(filters.get("q")),
+        "saved_filters": list(SavedFilter.objects.filter(user=request.user)),
+        "save_form": SaveFilterForm(initial={"query": query.urlencode()}),
+        "bulk_form": BulkActionForm(user=request.user, initial={"next": query.urlencode()}),
+    }
     template = (
         "coordination/_workspace_rows.html"
         if getattr(request, "htmx", False)
@@ -212,3 +227,90 @@ def publish_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             obj.enterprise, initial["title"], initial["question"], initial["answer"]
         )
     return render(request, "coordination/publish_form.html", {"obj": obj, "form": form, "leaks": leaks})
+
+
+@login_required
+@require_POST
+def workspace_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A bulk action on the selected requests: each goes through the same service as on its own page
+    (accept, assign within the pair, transfer); a refusal is reported for that request, the others go on."""
+    if not request.user.has_role(*WORKSPACE_ROLES):
+        return _forbidden(request)
+    form = BulkActionForm(request.POST, user=request.user)
+    back = reverse("coordination:workspace")
+    next_query = (request.POST.get("next") or "").lstrip("?")
+    if next_query and "//" not in next_query:
+        back = f"{back}?{next_query}"
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    data = form.cleaned_data
+    user = request.user
+    calls = {
+        "accept": lambda obj: services.accept(request=obj, actor=user),
+        "assign": lambda obj: services.assign(request=obj, actor=user, coordinator=data["coordinator"]),
+        "transfer": lambda obj: services.transfer(
+            request=obj,
+            actor=user,
+            reason=data["note"],
+            to_office=data["to_office"],
+            to_department=data["to_department"],
+        ),
+    }
+    call = calls[data["action"]]
+    selected = list(selectors.requests_for(user).filter(pk__in=data["requests"]).order_by("pk"))
+    done = 0
+    for obj in selected:
+        try:
+            call(obj)
+        except DomainError as exc:
+            messages.error(request, f"#{obj.pk}: {exc.message}")
+        else:
+            done += 1
+    missing = len(data["requests"]) - len(selected)
+    if missing:
+        messages.error(
+            request,
+            ngettext(
+                "%(n)d selected request is not one you may see.",
+                "%(n)d selected requests are not ones you may see.",
+                missing,
+            )
+            % {"n": missing},
+        )
+    if done:
+        messages.success(
+            request,
+            ngettext("Done for %(n)d request.", "Done for %(n)d requests.", done) % {"n": done},
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def save_filter(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.has_role(*WORKSPACE_ROLES):
+        return _forbidden(request)
+    form = SaveFilterForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = services.save_filter(
+                user=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The view “%(name)s” was saved.") % {"name": saved.name})
+            return redirect(f"{reverse('coordination:workspace')}?{saved.query}")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("coordination:workspace")
+
+
+@login_required
+@require_POST
+def delete_filter(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
+    services.delete_filter(user=request.user, saved=saved)
+    messages.success(request, _("The view “%(name)s” was deleted.") % {"name": saved.name})
+    return redirect("coordination:workspace")

@@ -31,7 +31,7 @@ from credit.models import (
 from credit.services import abnormal_list as abnormal
 from credit.services import annual_reports, repair
 from enterprises.models import Enterprise
-from portal.admin.toolkit import AppendOnlyAdminMixin, ScopedAdminMixin, bulk_action_with_form
+from portal.admin.toolkit import AppendOnlyAdminMixin, ScopedAdminMixin, bulk_action_with_form, file_links
 from portal.exceptions import DomainError
 from portal.forms import DateInput
 
@@ -322,8 +322,13 @@ class RepairApplicationAdmin(ScopedRecordAdmin):
         "decided_at",
         "decision_reasons",
         "credit_event",
+        "documents",
     ]
     actions = ["grant_selected", "refuse_selected"]
+
+    @admin.display(description=_("documents"))
+    def documents(self, obj):
+        return file_links(obj.attachments.all(), "credit:repair_attachment")
 
     @admin.display(description=_("eligibility today"))
     def eligibility_now(self, obj):

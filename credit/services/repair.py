@@ -40,12 +40,14 @@ from credit.models import (
     CreditRating,
     CreditRegime,
     RepairApplication,
+    RepairApplicationAttachment,
     UntrustworthyCause,
     UntrustworthyFinding,
 )
 from credit.services import add_months, add_years, map_rating, raise_bars, record_credit_event, regime_on
 from enterprises import selectors as recipients
 from enterprises.models import Enterprise, Membership
+from portal import uploads
 from portal.exceptions import ConflictError, DomainError, PermissionDeniedError
 from portal.jobs import JobResult, run_in_batches, today_or
 from portal.messages import plural_text, text
@@ -187,10 +189,13 @@ def _require_member(enterprise, user) -> None:
 
 
 @transaction.atomic
-def apply_for_repair(*, enterprise, author, statement: str) -> RepairApplication:
+def apply_for_repair(*, enterprise, author, statement: str, files=()) -> RepairApplication:
+    """An untrustworthy enterprise applies for credit repair, with its supporting documents (checked by
+    ``portal.uploads``: a payment receipt, a rectification report)."""
     _require_member(enterprise, author)
     if not statement.strip():
         raise DomainError(_("Describe what the enterprise has done to correct the cause."))
+    checked = uploads.check_uploads(files)
     enterprise = Enterprise.objects.select_for_update(of=("self",)).get(pk=enterprise.pk)
     eligibility = repair_eligibility(enterprise)
     if not eligibility.eligible:
@@ -202,6 +207,8 @@ def apply_for_repair(*, enterprise, author, statement: str) -> RepairApplication
             )
     except IntegrityError:
         raise ConflictError(_("An application for credit repair is already pending.")) from None
+    for item in checked:
+        RepairApplicationAttachment.from_checked(item, uploaded_by=author, application=application)
     return application
 
 

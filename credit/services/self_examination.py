@@ -21,8 +21,15 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from credit.models import Judgement, SelfExamination, SelfExaminationAnswer, StandardItem
+from credit.models import (
+    Judgement,
+    SelfExamination,
+    SelfExaminationAnswer,
+    SelfExaminationEvidence,
+    StandardItem,
+)
 from enterprises.models import Enterprise, Membership
+from portal import uploads
 from portal.exceptions import DomainError, PermissionDeniedError
 
 GAP_JUDGEMENTS = (Judgement.NOT_MET, Judgement.BASICALLY_MET)
@@ -43,9 +50,11 @@ def active_items() -> list[StandardItem]:
 
 @transaction.atomic
 def submit_self_examination(
-    *, enterprise, submitted_by, answers: Mapping[str, tuple[str, str]]
+    *, enterprise, submitted_by, answers: Mapping[str, tuple[str, str]], evidence_files=None
 ) -> SelfExamination:
-    """Record a self-examination. ``answers`` maps each item code to (judgement, evidence notes)."""
+    """Record a self-examination. ``answers`` maps each item code to (judgement, evidence notes);
+    ``evidence_files`` maps an item code to the files that evidence it (checked by ``portal.uploads``,
+    as a security profile documents each criterion)."""
 
     if not Membership.objects.filter(
         enterprise=enterprise, user=submitted_by, ended_at__isnull=True
@@ -87,8 +96,20 @@ def submit_self_examination(
             % {"codes": ", ".join(unexplained)},
             item_codes=unexplained,
         )
+    evidence_files = {code: files for code, files in (evidence_files or {}).items() if files}
+    stray = sorted(set(evidence_files) - codes)
+    if stray:
+        raise SelfExaminationError(
+            _("Unknown items of the standard: %(codes)s.") % {"codes": ", ".join(stray)}, item_codes=stray
+        )
+    checked = {}
+    for code, files in evidence_files.items():
+        try:
+            checked[code] = uploads.check_uploads(files)
+        except uploads.AttachmentError as exc:
+            raise SelfExaminationError(f"{code}: {exc.message}", item_codes=[code]) from None
     examination = SelfExamination.objects.create(enterprise=enterprise, submitted_by=submitted_by)
-    SelfExaminationAnswer.objects.bulk_create(
+    created = SelfExaminationAnswer.objects.bulk_create(
         SelfExaminationAnswer(
             examination=examination,
             item=item,
@@ -97,6 +118,10 @@ def submit_self_examination(
         )
         for item in items
     )
+    by_code = {answer.item.code: answer for answer in created}
+    for code, files in checked.items():
+        for item in files:
+            SelfExaminationEvidence.from_checked(item, uploaded_by=submitted_by, answer=by_code[code])
     return examination
 
 

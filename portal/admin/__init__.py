@@ -1,8 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from portal.models import Department, District, Holiday, LocalCustoms, Notification, OutboxMessage, User
+from portal.models import (
+    ApiToken,
+    Department,
+    District,
+    Holiday,
+    LocalCustoms,
+    Notification,
+    OutboxMessage,
+    User,
+)
 
 
 @admin.register(User)
@@ -85,3 +95,46 @@ class HolidayAdmin(admin.ModelAdmin):
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every API token, listed for administrators: who holds it, what it may do, when it was last used.
+    The secret is never stored, so it is never shown; a token is revoked here or by its owner."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=prefix", "name", "user__username", "user__full_name"]
+    list_select_related = ["user"]
+    readonly_fields = list_display  # type: ignore[assignment]
+    fields = list_display  # type: ignore[assignment]
+    actions = ["revoke"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        from portal import tokens
+
+        done = 0
+        for token in queryset:
+            if token.revoked_at is None:
+                tokens.revoke_token(token=token, actor=request.user)
+                done += 1
+        self.message_user(
+            request, ngettext("Revoked %(n)d token.", "Revoked %(n)d tokens.", done) % {"n": done}
+        )

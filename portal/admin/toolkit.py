@@ -251,3 +251,44 @@ def extend_admin(model, *, mixin: type | None = None, inlines=(), list_filter=()
     }
     site.unregister(model)
     site.register(model, type(current.__name__, bases, attrs))
+
+
+def file_links(files, url_name: str):
+    """The download links of stored files (``portal.uploads``) for an admin read-only field; the view
+    behind ``url_name`` checks access again."""
+    from django.urls import reverse
+    from django.utils.html import format_html, format_html_join
+
+    rows = list(files)
+    if not rows:
+        return "—"
+    return format_html(
+        '<ul class="guanqi-files" data-testid="admin-files">{}</ul>',
+        format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            ((reverse(url_name, args=[f.pk]), f.original_name) for f in rows),
+        ),
+    )
+
+
+def changelist_url(request, model, *, order: str = "", **filters) -> str:
+    """The admin list of ``model`` filtered by ``filters`` (lookups of the model's own fields or its list
+    filters' parameters) and sorted by the list column ``order`` ("-name": descending) — as ``request``'s
+    user sees the list, whose first column is the action checkbox when they have actions."""
+    from django.contrib import admin
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    params = {key: value for key, value in filters.items() if value is not None}
+    model_admin = admin.site._registry.get(model)
+    if order and model_admin is not None:
+        name = order.lstrip("-")
+        display = list(model_admin.get_list_display(request))
+        if model_admin.get_actions(request):
+            display.insert(0, "action_checkbox")
+        if name in display:
+            params["o"] = f"{'-' if order.startswith('-') else ''}{display.index(name)}"
+    return f"{url}?{urlencode(params)}" if params else url

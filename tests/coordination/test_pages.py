@@ -75,7 +75,9 @@ def test_request_page_runs_a_constant_number_of_queries(client, world):
 
 def test_my_requests_filters_by_status_type_date_and_search(client, world):
     a = world.file_request(subject="出口退税问题")
-    b = world.file_request(subject="查验等待", service_type="difficult_problems")
+    b = world.file_request(
+        subject="查验等待", service_type="difficult_problems", description="集装箱查验等待时间过长。"
+    )
     services.withdraw(request=b, actor=world.contact)
     client.force_login(world.contact)
     url = reverse("coordination:request_list")

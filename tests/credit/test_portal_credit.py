@@ -72,7 +72,9 @@ def test_an_enterprise_still_waiting_sees_the_date_and_no_form(client):
     assert not RepairApplication.objects.exists()
 
 
-def test_customs_staff_and_strangers_do_not_get_an_enterprise_credit_page(client):
+def test_customs_staff_are_led_to_their_enterprises_instead_of_an_enterprise_credit_page(client):
+    """Customs staff have no enterprise of their own: the enterprise-side credit page sends them to the
+    enterprises they may see, whose files show the credit history."""
     enterprise = rated_enterprise("regular")
     client.force_login(customs_user("customs_officer", enterprise.local_customs))
-    assert client.get(reverse("credit:home")).status_code == 403
+    assert client.get(reverse("credit:home"))["Location"] == reverse("enterprises:mine")

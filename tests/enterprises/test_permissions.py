@@ -114,13 +114,24 @@ def test_member_of_another_enterprise_gets_404_on_guessed_ids(client, pages):
     assert client.get(url).status_code == 404
 
 
-def test_customs_staff_get_404_on_enterprise_side_pages(client, world, pages):
+def test_customs_staff_who_see_the_enterprise_are_sent_to_its_file(client, world, pages):
+    """The enterprise's own coordinator (and its district's officer) reading its registration land on the
+    enterprise file; proposing a change stays the members' (404)."""
     a, b = world.new_coordinator(), world.new_coordinator()
     coordination.assign_pair(enterprise=pages["enterprise"], coordinators=[a, b])
+    registration, propose, change = _urls(pages)
+    file_url = reverse("enterprises:file", args=[pages["enterprise"].pk]) + "#section-profile"
     for user in (world.officer, a.user):
         client.force_login(user)
-        for url in _urls(pages):
-            assert client.get(url).status_code == 404, (user, url)
+        assert client.get(registration)["Location"] == file_url, user
+        assert client.get(change)["Location"] == file_url, user
+        assert client.get(propose).status_code == 404, user
+
+
+def test_customs_staff_who_may_not_see_the_enterprise_get_404(client, world, pages):
+    client.force_login(world.foreign_officer)
+    for url in _urls(pages):
+        assert client.get(url).status_code == 404, url
 
 
 def test_posting_a_change_for_another_enterprise_is_a_404(client, pages):

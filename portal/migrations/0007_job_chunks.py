@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0004_deadline_notices"),
+        ("portal", "0006_reference_data_tokens_schedules"),
     ]
 
     operations = [
