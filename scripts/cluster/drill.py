@@ -165,11 +165,12 @@ def mail_messages(since: float) -> list[tuple[str, str, str]]:
         for chunk in path.read_text(errors="replace").split("-" * 79):
             if "Subject:" not in chunk:
                 continue
-            message = email.message_from_string(chunk.strip())
+            message = email.message_from_bytes(chunk.strip().encode())
             payload = message.get_payload(decode=True)
             payload = payload if isinstance(payload, bytes) else b""
             body = payload.decode(message.get_content_charset() or "utf-8", errors="replace").strip()
-            subject = str(make_header(decode_header(message.get("Subject", ""))))
+            # Without whitespace: a long subject is folded into encoded words, which decode with spaces.
+            subject = "".join(str(make_header(decode_header(message.get("Subject", "")))).split())
             found.append((message.get("To", ""), subject, body.splitlines()[-1] if body else ""))
     return found
 
@@ -182,7 +183,7 @@ def expected_mail(notification) -> tuple[str, str, str]:
     with translation.override(notification.recipient.reading_language):
         subject, body = f"[关企 Guanqi] {notification.title}", notification.body
     text = "\n\n".join(part for part in (body, link) if part).strip()
-    return notification.recipient.email, subject, text.splitlines()[-1] if text else ""
+    return notification.recipient.email, "".join(subject.split()), text.splitlines()[-1] if text else ""
 
 
 def proxy_log(since: float) -> dict:
