@@ -75,8 +75,11 @@ format: venv
 messages: venv
 	@$(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=bench --ignore=tests --no-location -v0
 
+# The scale benchmark (bench/README.md): generates the data set once (kept in <database>_bench), then
+# measures the pages under gunicorn with wrk and the daily jobs. BENCH_ENTERPRISES=100000 for a smaller run.
+bench: export NEED_WRK=1
 bench: services
-	@$(SERVICES_ENV) $(DEV_ENV) $(PY) bench/run.py
+	@$(SERVICES_ENV) $(PY) bench/run.py $(BENCH_ARGS)
 
 # A real cluster on this machine (docs/OPERATIONS.md, "Scaling out"): Postgres primary + streaming
 # replica, Redis, two gunicorn nodes behind nginx, Celery workers by queue, one beat; data in var/cluster.

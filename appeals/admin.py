@@ -14,6 +14,7 @@ from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -28,6 +29,7 @@ from coordinators.models import DisqualificationGround
 from credit.models import CreditRating
 from credit.services import map_rating, regime_on
 from portal.admin.toolkit import (
+    BigTableAdminMixin,
     ReadOnlyInline,
     ScopedAdminMixin,
     bulk_action_with_form,
@@ -184,7 +186,7 @@ class CorrectCreditForm(forms.Form):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AppealAdmin(BigTableAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "subject",
@@ -206,7 +208,9 @@ class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
         AgeFilter,
         AssigneeFilter,
         "outcome",
+        ("filed_at", admin.DateFieldListFilter),
     ]
+    uscc_lookup = "enterprise__uscc"
     search_fields = [
         "=id",
         "subject",
@@ -214,12 +218,9 @@ class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "=enterprise__uscc",
         "=enterprise__customs_code",
     ]
-    date_hierarchy = "filed_at"
     ordering = ["-filed_at", "-id"]
     sortable_by = ["number", "filed_at", "deadline", "status", "appeal_type"]
     list_select_related = ["enterprise", "assigned_to"]
-    show_full_result_count = False
-    list_per_page = 50
     actions = ["assign_selected", "decide_selected", "disqualify_coordinator"]
     inlines = [AppealAttachmentInline, AppealEventInline]
     fieldsets = [
@@ -267,21 +268,28 @@ class AppealAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ]
     change_form_template = "admin/appeals/appeal/change_form.html"
 
+    # The change page's joins. The list joins only what it shows (``list_select_related``): with all of
+    # these joined, planning the list query took 70 ms against 7 ms to run it.
+    detail_related = (
+        "enterprise",
+        "assigned_to",
+        "filed_by",
+        "decided_by",
+        "coordinator__user",
+        "local_customs",
+        "district",
+    )
+
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(
-                "enterprise",
-                "assigned_to",
-                "filed_by",
-                "decided_by",
-                "coordinator__user",
-                "local_customs",
-                "district",
-            )
-            .order_by("-filed_at", "-id")
-        )
+        return super().get_queryset(request).order_by("-filed_at", "-id")
+
+    def get_object(self, request, object_id, from_field=None):
+        queryset = self.get_queryset(request).select_related(*self.detail_related)
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     # --- permissions: view and triage only --------------------------------------------------------------
 

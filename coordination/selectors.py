@@ -34,15 +34,13 @@ __all__ = ["PAGE_SIZE", "KeysetPage", "keyset_page"]
 
 
 def with_list_joins(queryset: CoordinationRequestQuerySet) -> CoordinationRequestQuerySet:
-    """The joins every list of requests shows (one query per page, whatever its length)."""
-    return queryset.select_related(
-        "enterprise",
-        "responsible_office",
-        "first_office",
-        "pending_office",
-        "pending_department",
-        "lead__user",
-    )
+    """What every list of requests shows, in a constant number of queries whatever its length: the
+    enterprise joined; the target of a pending transfer (shown on the rare transferred row) prefetched.
+
+    Only the enterprise is joined: with the offices, the department and the lead joined as well, planning
+    the query took 13 ms against 1 ms to run it at two million requests (the planner weighs each join
+    against the table's twenty indexes)."""
+    return queryset.select_related("enterprise").prefetch_related("pending_office", "pending_department")
 
 
 def requests_for(user) -> CoordinationRequestQuerySet:
@@ -146,7 +144,8 @@ def request_for(user, pk: int) -> CoordinationRequest | None:
     """One request if ``user`` may see it (else None: the caller answers 404, never 403, so ids can't be probed)."""
     return (
         requests_for(user)
-        .select_related("filed_by", "enterprise__local_customs", "responsible_department")
+        .select_related("filed_by", "enterprise__local_customs", "lead__user")
+        .prefetch_related("responsible_office", "first_office", "responsible_department")
         .filter(pk=pk)
         .first()
     )

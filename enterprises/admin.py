@@ -24,6 +24,7 @@ from enterprises.models import Enterprise, Membership, RegistrationChange
 from portal.admin.toolkit import (
     MAX_SELECTION,
     AppendOnlyAdminMixin,
+    BigTableAdminMixin,
     ReadOnlyInline,
     ScopedAdminMixin,
     bulk_action_with_form,
@@ -126,7 +127,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EnterpriseAdmin(BigTableAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = EnterpriseAdminForm
     list_display = [
         "name_zh",
@@ -140,12 +141,12 @@ class EnterpriseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["district", "local_customs", "rating", "industry", "is_listed"]
     # Exact codes use the unique indexes; the Chinese name uses the trigram index.
     search_fields = ["name_zh", "=uscc", "=customs_code"]
+    uscc_lookup = "uscc"
     search_help_text = _("Chinese name, unified social credit code or customs registration code.")
     autocomplete_fields = ["district", "local_customs"]
     list_select_related = ["district", "local_customs", "rating"]
     readonly_fields = ["rating", "certified_on", "recertification_due", "created_at"]
     show_full_result_count = False
-    list_per_page = 50
     inlines = [MembershipInline]
     actions = ["designate_contact_person"]
     change_list_template = "admin/enterprises/enterprise/change_list.html"

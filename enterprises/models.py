@@ -103,6 +103,9 @@ class Enterprise(models.Model):
             models.Index(fields=["district", "name_zh"], name="ent_district_name"),
             models.Index(fields=["local_customs", "name_zh"], name="ent_customs_name"),
             models.Index(fields=["rating", "name_zh"], name="ent_rating_name"),
+            # Enterprises per rating of a district (the managers' dashboard): an index-only count.
+            models.Index(fields=["district", "rating"], name="ent_district_rating"),
+            models.Index(fields=["local_customs", "rating"], name="ent_customs_rating"),
             models.Index(fields=["recertification_due"], name="ent_recert_due"),
             models.Index(fields=["industry"], name="ent_industry"),
             # "My enterprises" of officers and managers: their district by rating, or by the due date.

@@ -100,6 +100,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://guanqi@127.0.0.1:54329/guanqi")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation for the app's queries: the dashboard's and the admin lists' plans cost enough to
+# trigger it (jit_above_cost), and compiling took 0.2-4.8 s per query against milliseconds of execution
+# (bench/RESULTS.md). DB_JIT=1 restores the server's setting (e.g. for one-off analytical scripts).
+if not env.bool("DB_JIT", default=False):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Read replicas (portal/db_router.py): zero or more streaming replicas of the primary, as replica1, …
 DATABASE_REPLICAS = []

@@ -39,6 +39,7 @@ need_packages() {
     if [ -z "${DATABASE_URL:-}" ] && ! pg_bin >/dev/null; then missing+=(postgresql); fi
     if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null; then missing+=(redis-server); fi
     if [ "${NEED_CHROMIUM:-0}" = 1 ] && ! command -v chromium >/dev/null; then missing+=(chromium); fi
+    if [ "${NEED_WRK:-0}" = 1 ] && ! command -v wrk >/dev/null; then missing+=(wrk); fi
     if ! command -v msgfmt >/dev/null; then missing+=(gettext); fi
     echo "${missing[@]:-}"
 }

@@ -45,9 +45,9 @@ from coordination.models import (
     OPEN_STATUSES,
     CoordinationRequest,
     RequestHandler,
+    RequestStatus,
     SiteVisit,
 )
-from coordination.selectors import overdue_counts_by_coordinator
 from coordinators.models import Coordinator, PairAssignment
 from coordinators.services import with_workload
 from credit.models import AbnormalListEntry, CreditRating, CreditRegime
@@ -122,6 +122,20 @@ class DashboardScope:
             queryset = queryset.filter(pk__in=self.district_ids)
         return queryset
 
+    def filter_own_columns(self, queryset: QuerySet) -> QuerySet:
+        """Like ``filter_by_office`` on rows that carry their own ``district`` and ``local_customs``
+        (enterprises) or ``district`` (enterprise-owned rows), so the (district, …) indexes serve."""
+        if self.district_ids is not None:
+            queryset = queryset.filter(district_id__in=self.district_ids)
+        if self.office_ids is not None:
+            field = (
+                "local_customs_id"
+                if hasattr(queryset.model, "local_customs_id")
+                else "enterprise__local_customs_id"
+            )
+            queryset = queryset.filter(**{f"{field}__in": self.office_ids})
+        return queryset
+
     def filter_by_office(self, queryset: QuerySet, path: str = "local_customs") -> QuerySet:
         if self.district_ids is not None:
             queryset = queryset.filter(**{f"{path}__district_id__in": self.district_ids})
@@ -181,20 +195,31 @@ def narrow(
 # --- coordinators -----------------------------------------------------------------------------------
 
 
-def _office_median_load() -> Subquery:
-    """The median active-pair load of the active coordinators of the outer row's office."""
-    peers = (
-        with_workload(
-            Coordinator.objects.filter(
-                local_customs_id=OuterRef("local_customs_id"), status=Coordinator.Status.ACTIVE
-            )
-        )
+def office_median_loads(office_ids=None) -> dict[int, float]:
+    """The median active-pair load of each office's active coordinators (one grouped query)."""
+    coordinators = Coordinator.objects.filter(status=Coordinator.Status.ACTIVE)
+    if office_ids is not None:
+        coordinators = coordinators.filter(local_customs_id__in=office_ids)
+    return dict(
+        with_workload(coordinators)
         .order_by()
         .values("local_customs_id")
         .annotate(median=PercentileCont(F("enterprise_count")))
-        .values("median")
+        .values_list("local_customs_id", "median")
     )
-    return Subquery(peers, output_field=FloatField())
+
+
+def _office_median_load(scope: DashboardScope):
+    """The outer row's office median as a literal per office (``office_median_loads``): a correlated
+    median per coordinator row re-counted every peer's pairs for each of hundreds of rows."""
+    medians = office_median_loads(list(scope.offices().values_list("pk", flat=True)))
+    if not medians:
+        return Value(None, output_field=FloatField())
+    return Case(
+        *[When(local_customs_id=office, then=Value(float(m))) for office, m in medians.items()],
+        default=Value(None),
+        output_field=FloatField(),
+    )
 
 
 def _conduct_appeals(scope: DashboardScope) -> Coalesce:
@@ -246,7 +271,11 @@ def _request_metrics(scope: DashboardScope) -> dict:
     resolved in the period. Each a correlated subquery on ``RequestHandler``/``SiteVisit``."""
 
     handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"), ended_at__isnull=True)
-    in_period = handled.filter(request__filed_at__gte=scope.since)
+    in_period = _handled_in_period(scope)
+    # Counts test each of the coordinator's handler rows against a set of request ids computed once per
+    # page (a hashed subplan): no join to the requests per coordinator row.
+    open_ids = _request_ids(status__in=OPEN_STATUSES)
+    overdue_ids = _request_ids(CoordinationRequest.objects.overdue())
 
     def median(hours: Func, **conditions) -> Subquery:
         rows = (
@@ -263,8 +292,11 @@ def _request_metrics(scope: DashboardScope) -> dict:
         )
         return Subquery(rows[:1], output_field=FloatField())
 
+    # Requests rated and resolved in the period, as a hashed id set (one pass per page); each coordinator's
+    # handler rows are tested against it and only the matches are joined to their request.
+    rated = CoordinationRequest.objects.filter(rating__isnull=False, resolved_at__gte=scope.since)
     satisfaction = (
-        handled.filter(request__rating__isnull=False, request__resolved_at__gte=scope.since)
+        handled.filter(_in_set("request_id", rated.order_by().values("pk")))
         .order_by()
         .annotate(mean=Func(F("request__rating"), function="AVG", output_field=FloatField()))
         .values("mean")
@@ -274,10 +306,9 @@ def _request_metrics(scope: DashboardScope) -> dict:
         status=SiteVisit.Status.DONE,
         scheduled_for__gte=scope.since,
     )
-    overdue_now = handled.filter(request__in=CoordinationRequest.objects.overdue())
     return {
-        "open_requests": _count_rows(handled.filter(request__status__in=OPEN_STATUSES)),
-        "overdue_now": _count_rows(overdue_now),
+        "open_requests": _count_in(handled, open_ids),
+        "overdue_now": _count_in(handled, overdue_ids),
         "median_response": median(
             _epoch_hours("request__first_responded_at", "request__filed_at"),
             request__first_responded_at__isnull=False,
@@ -290,10 +321,99 @@ def _request_metrics(scope: DashboardScope) -> dict:
     }
 
 
-def with_overdue_counts(queryset: QuerySet, scope: DashboardScope) -> QuerySet:
-    """Exact overdue counts (first response, resolution) of requests filed in the period, from
-    ``coordination.selectors.overdue_counts_by_coordinator`` (one aggregate over a join)."""
-    return overdue_counts_by_coordinator(coordinators=queryset, filed_from=scope.since.date())
+def _handled_in_period(scope: DashboardScope) -> QuerySet:
+    """The outer coordinator's current handler rows (not ended) of requests filed in the period. Each
+    handler row is tested against the period's request ids, a hashed set built once per query
+    (``_in_set``); only the rows that pass are joined to their request, instead of every request the
+    coordinator ever handled."""
+    period = CoordinationRequest.objects.filter(status__in=RequestStatus.values, filed_at__gte=scope.since)
+    return RequestHandler.objects.filter(coordinator_id=OuterRef("pk"), ended_at__isnull=True).filter(
+        _in_set("request_id", period.order_by().values("pk"))
+    )
+
+
+def _in_set(field: str, ids: QuerySet) -> Case:
+    """``field IN (ids)`` that Postgres keeps as a hashed subplan: inside a CASE it is not turned into a
+    join (which a correlated subquery would redo for every outer row)."""
+    return Case(
+        When(Q(**{f"{field}__in": ids}), then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def _unprefixed(q: Q) -> Q:
+    """``q`` with its lookups' ``request__`` prefix removed (the same condition on the request itself)."""
+    children: list = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_unprefixed(child))
+        else:
+            lookup, value = child  # type: ignore[misc]  # a (lookup, value) pair
+            children.append((lookup.removeprefix("request__"), _unref(value)))
+    clone = Q(*children)
+    clone.connector, clone.negated = q.connector, q.negated
+    return clone
+
+
+def _unref(value):
+    return F(value.name.removeprefix("request__")) if isinstance(value, F) else value
+
+
+def _request_ids(queryset: QuerySet | None = None, **filters) -> QuerySet:
+    """Ids of requests (of every district: a coordinator's handled requests may have been transferred)
+    matching ``filters``. ``status__in`` over every status lets the status-first indexes serve a filter
+    on the filing date."""
+    queryset = CoordinationRequest.objects.all() if queryset is None else queryset
+    if "status__in" not in filters and "status" not in filters:
+        filters["status__in"] = RequestStatus.values
+    return queryset.filter(**filters).order_by().values("pk")
+
+
+def _count_in(handled: QuerySet, ids: QuerySet) -> Coalesce:
+    """How many of the coordinator's handler rows point at a request of ``ids``. The test sits in the
+    aggregate's FILTER, where Postgres keeps it a hashed subplan built once per query (in WHERE it would
+    become a join re-run for every coordinator row)."""
+    counted = (
+        handled.order_by()
+        .values("coordinator_id")
+        .annotate(n=Count("request_id", filter=Q(request_id__in=ids)))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), Value(0))
+
+
+def with_overdue_counts(queryset: QuerySet, scope: DashboardScope, now=None) -> QuerySet:
+    """Exact overdue counts (first response, resolution) of requests filed in the period — the figures of
+    ``coordination.selectors.overdue_counts_by_coordinator`` — as one correlated count per coordinator
+    over hashed id sets (``_count_in``). A join of every handled request grouped by coordinator made
+    Postgres evaluate each of the row's other subqueries once per handled request. The period's rows are
+    read through ``_handled_in_period``."""
+    now = now or timezone.now()
+    p = "request__"
+    running = Q(**{f"{p}status__in": CLOCK_RUNNING_STATUSES})
+    first_late = Q(
+        **{f"{p}first_responded_at__isnull": False, f"{p}first_responded_at__gt": F(f"{p}first_response_due")}
+    ) | (Q(**{f"{p}first_responded_at__isnull": True, f"{p}first_response_due__lt": now}) & running)
+    resolution_late = Q(
+        **{f"{p}resolved_at__isnull": False, f"{p}resolved_at__gt": F(f"{p}resolution_due")}
+    ) | (Q(**{f"{p}resolved_at__isnull": True, f"{p}resolution_due__lt": now}) & running)
+    open_late = running & (
+        Q(**{f"{p}first_responded_at__isnull": True, f"{p}first_response_due__lt": now})
+        | Q(**{f"{p}resolution_due__lt": now})
+    )
+    handled = RequestHandler.objects.filter(coordinator_id=OuterRef("pk"), ended_at__isnull=True)
+
+    def late(condition: Q) -> Coalesce:
+        late_ids = CoordinationRequest.objects.filter(
+            status__in=RequestStatus.values, filed_at__gte=scope.since
+        ).filter(_unprefixed(condition))
+        return _count_in(handled, late_ids.order_by().values("pk"))
+
+    return queryset.annotate(
+        overdue_first_response=late(first_late),
+        overdue_resolution=late(resolution_late),
+        overdue_open=late(open_late),
+        overdue_total=late(first_late | resolution_late),
+    )
 
 
 COORDINATOR_SORTS = {
@@ -321,7 +441,7 @@ def coordinator_rows(
         with_workload(queryset)
         .select_related("user", "local_customs")
         .annotate(
-            office_median=_office_median_load(),
+            office_median=_office_median_load(scope),
             conduct_appeals=_conduct_appeals(scope),
             **request_metrics(scope),
         )
@@ -412,9 +532,15 @@ def _overdue_trend(scope: DashboardScope, *, weeks: int) -> list[tuple[str, int]
     missed_at = Case(
         When(first_late, then=F("first_response_due")), When(resolution_late, then=F("resolution_due"))
     )
+    # A deadline missed in the window is a due date in it, and first_response_due <= resolution_due: so
+    # resolution_due >= start (redundant, exact) lets the (office, status, resolution_due) index serve.
+    requests = CoordinationRequest.objects.filter(status__in=RequestStatus.values, resolution_due__gte=start)
+    if scope.district_ids is not None or scope.office_ids is not None:
+        requests = requests.filter(
+            responsible_office_id__in=list(scope.offices().values_list("pk", flat=True))
+        )
     counts = dict(
-        _scoped_requests(scope)
-        .annotate(missed_at=missed_at)
+        requests.annotate(missed_at=missed_at)
         .filter(missed_at__gte=start, missed_at__lt=now)
         .annotate(week=TruncWeek("missed_at", output_field=DateField()))
         .order_by()
@@ -458,8 +584,10 @@ def _totals(outer: str, scope: DashboardScope) -> dict:
     coordinators = Coordinator.objects.filter(
         status=Coordinator.Status.ACTIVE, **{office_path: OuterRef("pk")}
     )
-    pairs = PairAssignment.objects.active().filter(**{f"enterprise__{enterprise_path}": OuterRef("pk")})
-    aeo = Enterprise.objects.filter(rating__gets_coordinators=True, **{enterprise_path: OuterRef("pk")})
+    aeo = Enterprise.objects.filter(
+        rating_id__in=list(CreditRating.objects.filter(gets_coordinators=True).values_list("pk", flat=True)),
+        **{enterprise_path: OuterRef("pk")},
+    )
     median = (
         with_workload(
             Coordinator.objects.filter(status=Coordinator.Status.ACTIVE, **{office_path: OuterRef("pk")})
@@ -471,11 +599,35 @@ def _totals(outer: str, scope: DashboardScope) -> dict:
     )
     return {
         "coordinator_count": _count(coordinators, office_path),
-        "assigned_count": _count(pairs, f"enterprise__{enterprise_path}"),
+        "assigned_count": _assigned_count(outer, scope),
         "aeo_count": _count(aeo, enterprise_path),
         "median_load": Subquery(median, output_field=FloatField()),
         **office_request_totals(outer, scope),
     }
+
+
+def _assigned_count(outer: str, scope: DashboardScope):
+    """Active pairs of the district's (the pair's own ``district`` column) or of the office's enterprises.
+    Per office: one grouped count over the scope's pairs joined to their enterprises by id, given to the
+    office rows as literals (a correlated count joined every pair to the office's 130,000 enterprises)."""
+    pairs = PairAssignment.objects.active()
+    if outer == "district":
+        return _count(pairs.filter(district_id=OuterRef("pk")), "district_id")
+    if scope.district_ids is not None:
+        pairs = pairs.filter(district_id__in=scope.district_ids)
+    if scope.office_ids is not None:
+        pairs = pairs.filter(enterprise__local_customs_id__in=scope.office_ids)
+    counts = dict(
+        pairs.order_by()
+        .values("enterprise__local_customs_id")
+        .annotate(n=Count("pk"))
+        .values_list("enterprise__local_customs_id", "n")
+    )
+    return Case(
+        *[When(pk=office, then=Value(n)) for office, n in counts.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def office_request_totals(outer: str, scope: DashboardScope) -> dict:
@@ -516,36 +668,39 @@ def district_rows(scope: DashboardScope) -> QuerySet:
 
 
 def scoped_enterprises(scope: DashboardScope) -> QuerySet:
-    return scope.filter_by_office(Enterprise.objects.all())
+    return scope.filter_own_columns(Enterprise.objects.all())
 
 
 def rating_distribution(scope: DashboardScope) -> list[dict]:
-    """Enterprises per credit rating (one grouped query), best rating first."""
-    counts = (
+    """Enterprises per credit rating, best rating first: one count grouped by the rating id (an
+    index-only scan of (district, rating)), the few ratings read apart."""
+    counts = dict(
         scoped_enterprises(scope)
         .order_by()
-        .values(
-            "rating_id",
-            "rating__name_zh",
-            "rating__name_en",
-            "rating__rank",
-            "rating__is_aeo",
-            "rating__regime__effective_from",
-        )
-        .annotate(n=Count("pk"))
-        .order_by("-rating__regime__effective_from", "-rating__rank")
+        .values("rating_id")
+        .annotate(n=Count(Value(1)))  # COUNT(1): nothing outside the (district, rating) index
+        .values_list("rating_id", "n")
     )
-    rows = []
-    for row in counts:
-        rating = CreditRating(name_zh=row["rating__name_zh"] or "", name_en=row["rating__name_en"] or "")
-        rows.append(
-            {
-                "label": rating.name if row["rating_id"] else _("Not rated"),
-                "n": row["n"],
-                "is_aeo": row["rating__is_aeo"],
-            }
-        )
-    return rows
+    ratings = {
+        r.pk: r for r in CreditRating.objects.filter(pk__in=[k for k in counts if k]).select_related("regime")
+    }
+    ordered = sorted(
+        counts.items(),
+        key=lambda item: (
+            (ratings[item[0]].regime.effective_from, ratings[item[0]].rank)
+            if item[0] in ratings
+            else (datetime.date.min, 0)
+        ),
+        reverse=True,
+    )
+    return [
+        {
+            "label": ratings[pk].name if pk in ratings else _("Not rated"),
+            "n": n,
+            "is_aeo": ratings[pk].is_aeo if pk in ratings else None,
+        }
+        for pk, n in ordered
+    ]
 
 
 def recertification_counts(scope: DashboardScope) -> dict:
@@ -588,9 +743,8 @@ def abnormal_nearing(scope: DashboardScope) -> QuerySet:
         limit = 90
     threshold = scope.today - datetime.timedelta(days=max(limit - abnormal_warning_days(), 0))
     return (
-        scope.filter_by_office(
-            AbnormalListEntry.objects.filter(removed_on__isnull=True, listed_on__lte=threshold),
-            "enterprise__local_customs",
+        scope.filter_own_columns(
+            AbnormalListEntry.objects.filter(removed_on__isnull=True, listed_on__lte=threshold)
         )
         .select_related("enterprise__local_customs")
         .annotate(

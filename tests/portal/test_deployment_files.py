@@ -20,3 +20,13 @@ def test_compose_runs_web_worker_and_beat_on_postgres_and_redis_with_the_setting
     assert "gunicorn" in (ROOT / "Dockerfile").read_text()
     assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
+
+
+def test_the_apps_database_sessions_compile_no_queries_just_in_time(db):
+    """JIT compilation of the dashboard's plans took seconds against milliseconds of execution
+    (bench/RESULTS.md): the app's connections turn it off."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

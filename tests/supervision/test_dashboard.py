@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from coordinators import services as coordinator_services
 from coordinators.models import PairAssignment
 from credit.models import AbnormalListEntry
 from supervision import selectors as dashboard
@@ -128,6 +129,31 @@ def test_office_and_district_totals(world):
     assert row.median_load == pytest.approx(2.0)
     (district,) = dashboard.district_rows(scope)
     assert (district.coordinator_count, district.assigned_count) == (3, 2)
+
+
+def test_each_office_counts_its_own_enterprises_active_pairs(world):
+    a, b = world.new_coordinators(2)
+    world.assign(a, b, 3)
+    c, d = world.new_coordinators(2, world.other_office)
+    kept, ended = world.assign(c, d, 2)
+    coordinator_services.end_pair_for_enterprise(
+        enterprise=ended, reason=PairAssignment.EndReason.REASSIGNED, actor=world.manager
+    )
+    world.new_paired_enterprise(office=world.foreign_office, actor=world.other_manager)
+    scope = dashboard.scope_for(world.manager)
+    assigned = {o.pk: o.assigned_count for o in dashboard.office_rows(scope)}
+    assert assigned == {world.office.pk: 3, world.other_office.pk: 1}
+    (district,) = dashboard.district_rows(scope)
+    assert district.assigned_count == 4
+    # An office leader's rows: their office alone, the same figure.
+    leader_rows = list(dashboard.office_rows(dashboard.scope_for(world.leader)))
+    assert [(o.pk, o.assigned_count) for o in leader_rows] == [(world.office.pk, 3)]
+    # An office whose last pair ended shows 0.
+    coordinator_services.end_pair_for_enterprise(
+        enterprise=kept, reason=PairAssignment.EndReason.REASSIGNED, actor=world.manager
+    )
+    idle = dashboard.narrow(scope, office_id=world.other_office.pk)
+    assert [o.assigned_count for o in dashboard.office_rows(idle)] == [0]
 
 
 def test_rating_distribution_counts_enterprises_per_rating(world):
@@ -270,3 +296,33 @@ def test_reassign_refused_by_the_service_shows_a_message_not_a_500(login, world)
 
 def test_user_without_a_role_is_refused(login):
     assert login(UserFactory()).get(URL).status_code == 403
+
+
+def test_dashboard_query_count_does_not_grow_with_requests(login, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.manager)
+    world.file_request()
+    client.get(URL)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(URL).status_code == 200
+    for n in range(10):
+        world.file_request(subject=f"归类咨询 {n}")
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(URL).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_coordinator_table_shows_the_first_rows_and_the_total(login, world, monkeypatch):
+    from supervision import views
+
+    monkeypatch.setattr(views, "COORDINATORS_SHOWN", 3)
+    coordinators = world.new_coordinators(6)
+    world.assign(coordinators[0], coordinators[1], 3)
+    response = login(world.manager).get(URL)
+    rows = response.context["coordinators"]
+    assert len(rows) == 3
+    assert rows[0].enterprise_count == 3  # the most loaded first (the default order)
+    assert response.context["coordinator_count"] >= 6
+    assert 'data-testid="coordinators-shown"' in response.content.decode()
