@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 SERVICES_ENV = $(shell scripts/services.sh env | sed 's/^/export /;s/$$/;/')
 DEV_ENV = export DEBUG=$${DEBUG:-1}; export SECRET_KEY=$${SECRET_KEY:-dev-insecure-key-for-local-use-only-0123456789abcdef};
 
-.PHONY: help run test lint format messages services stop-services reset-db bench clean
+.PHONY: help run test lint format messages services stop-services reset-db bench clean cluster cluster-stop cluster-test
 
 help:
 	@echo "make run    install, migrate, load demo data, start web + Celery worker + beat"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   ruff + mypy + the import-layer contract"
 	@echo "make reset-db  rebuild the database (drops its data) and load the demo again"
 	@echo "make bench  scale benchmark (prints its figures)"
+	@echo "make cluster / cluster-stop / cluster-test  a real cluster on this machine, its failure drill"
 
 # requirements.lock pins every package (and its dependencies) that pyproject.toml declares; `make lock`
 # regenerates it after a change to pyproject.toml.
@@ -79,6 +80,19 @@ messages: venv
 bench: export NEED_WRK=1
 bench: services
 	@$(SERVICES_ENV) $(PY) bench/run.py $(BENCH_ARGS)
+
+# A real cluster on this machine (docs/OPERATIONS.md, "Scaling out"): Postgres primary + streaming
+# replica, Redis, two gunicorn nodes behind nginx, Celery workers by queue, one beat; data in var/cluster.
+cluster: venv
+	@scripts/cluster/cluster.sh start
+
+cluster-stop:
+	@scripts/cluster/cluster.sh stop
+
+# The failure drill under load (kill a web node, a worker mid-job, the replica); stops the cluster after.
+cluster-test: venv
+	@scripts/cluster/cluster.sh start
+	@set -o pipefail; rc=0; $(PY) scripts/cluster/drill.py || rc=$$?; scripts/cluster/cluster.sh stop; exit $$rc
 
 lock:
 	rm -rf var/lockenv && $(PYTHON) -m venv var/lockenv

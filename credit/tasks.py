@@ -9,27 +9,31 @@ from collections.abc import Callable
 from celery import shared_task
 
 from credit.services import abnormal_list, annual_reports, recertification, repair
+from portal import chunks
 from portal.jobs import JobResult
+
+# The scheduled tasks split each job's rows over the workers when JOB_CHUNKS > 1 (portal/chunks.py).
+ENTERPRISES = "enterprises.enterprise"
 
 
 @shared_task(name="credit.identify_long_listed", ignore_result=False)
 def identify_long_listed(outbox_id: int | None = None) -> dict:
-    return abnormal_list.identify_long_listed().as_dict()
+    return chunks.start("abnormal-list", over="credit.abnormallistentry")
 
 
 @shared_task(name="credit.list_annual_report_candidates", ignore_result=False)
 def list_annual_report_candidates(outbox_id: int | None = None) -> dict:
-    return annual_reports.list_annual_report_candidates().as_dict()
+    return chunks.start("annual-reports", over=ENTERPRISES)
 
 
 @shared_task(name="credit.send_recertification_reminders", ignore_result=False)
 def send_recertification_reminders(outbox_id: int | None = None) -> dict:
-    return recertification.send_recertification_reminders().as_dict()
+    return chunks.start("recertification", over=ENTERPRISES)
 
 
 @shared_task(name="credit.apply_automatic_repairs", ignore_result=False)
 def apply_automatic_repairs(outbox_id: int | None = None) -> dict:
-    return repair.apply_automatic_repairs().as_dict()
+    return chunks.start("credit-repair", over=ENTERPRISES)
 
 
 JOBS: dict[str, Callable[..., JobResult]] = {

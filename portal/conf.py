@@ -88,6 +88,17 @@ DEFAULTS: dict[str, Any] = {
     # Seconds the outbox waits for Redis when publishing after commit; past it the message stays pending
     # for the drain job, and the user's request answers at once.
     "OUTBOX_PUBLISH_TIMEOUT_SECONDS": 0.5,
+    # --- Read replicas (portal/db_router.py) ------------------------------------------------------------
+    # A replica further behind the primary than this is not read.
+    "REPLICA_MAX_LAG_SECONDS": 10,
+    # Each web process probes each replica's health and lag at most this often.
+    "REPLICA_CHECK_SECONDS": 5,
+    # After a write, the browser reads the primary for this long (read-your-writes).
+    "REPLICA_PIN_SECONDS": 15,
+    # --- Daily jobs across workers (portal/chunks.py) ---------------------------------------------------
+    # The scheduled daily jobs split their rows into this many id ranges, one Celery task each
+    # (1: the job runs as one task).
+    "JOB_CHUNKS": 1,
     # --- Links ---------------------------------------------------------------------------------------
     # Absolute URL of the portal, used in e-mails.
     "PORTAL_URL": "http://127.0.0.1:8000",

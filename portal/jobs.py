@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 
 from django.db import IntegrityError, transaction
@@ -30,6 +31,19 @@ from portal.conf import tunable
 from portal.exceptions import DomainError
 
 log = logging.getLogger(__name__)
+
+
+# (model label, first id, stop id) while a chunk of a split job runs (portal/chunks.py).
+current_chunk: ContextVar[tuple[str, int, int] | None] = ContextVar("guanqi_job_chunk", default=None)
+
+
+def within_chunk(candidates: QuerySet) -> QuerySet:
+    """The candidates of the running chunk: its id range when they are rows of the chunked model, all of
+    them otherwise (SKIP LOCKED still splits those between workers)."""
+    chunk = current_chunk.get()
+    if chunk is None or candidates.model._meta.label_lower != chunk[0]:
+        return candidates
+    return candidates.filter(pk__gte=chunk[1], pk__lt=chunk[2])
 
 
 def default_batch_size() -> int:
@@ -67,6 +81,7 @@ def run_in_batches(
     the run with its batch rolled back.
     """
     batch_size = batch_size or default_batch_size()
+    candidates = within_chunk(candidates)
     last_pk, seen = 0, 0
     while True:
         ids = list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
@@ -111,6 +126,7 @@ def run_set_in_batches(
     with SKIP LOCKED and re-checked against ``candidates``), but ``handle_batch(rows)`` acts on the whole
     batch in a fixed number of queries and returns how many rows it acted on."""
     batch_size = batch_size or default_batch_size()
+    candidates = within_chunk(candidates)
     last_pk = 0
     while True:
         ids = list(candidates.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])

@@ -446,3 +446,49 @@ class ApiToken(models.Model):
 
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class JobRun(models.Model):
+    """One run of a daily job split into id-range chunks that any worker may take (``portal.chunks``).
+
+    An operational record (not shown to users): ``(job, run_key)`` is unique, so a schedule fired twice
+    resumes the same run instead of starting another, and ``completed_at`` is set exactly once, by the
+    chunk that finishes last.
+    """
+
+    job = models.CharField(max_length=60)
+    run_key = models.CharField(max_length=40)
+    model = models.CharField(max_length=100)
+    chunks = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    processed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "run_key"], name="jobrun_once_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_key}"
+
+
+class JobChunk(models.Model):
+    """The rows of ``run.model`` with ``first_id <= id < stop_id``; ``done_at`` is set once."""
+
+    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="chunk_rows")
+    number = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()
+    stop_id = models.BigIntegerField()
+    attempts = models.PositiveIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True)  # the worker that took it last
+    done_at = models.DateTimeField(null=True, blank=True)
+    processed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="jobchunk_once_per_run")]
+
+    def __str__(self) -> str:
+        return f"{self.run} #{self.number}"

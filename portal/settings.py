@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.security.IdleTimeoutMiddleware",
     "portal.security.SecondFactorMiddleware",
+    "portal.db_router.ReplicaMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,6 +120,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if not env.bool("DB_JIT", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Read replicas (portal/db_router.py): zero or more streaming replicas of the primary, as replica1, …
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **env.db_url_config(_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:63799/0")
 CACHES = {
@@ -228,7 +241,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A message taken by a worker that died is handed to another after this many seconds (longer than any
+# one task; the daily jobs run in chunks, portal/chunks.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+if "CELERY_UNACKED_RESTORE_INTERVAL" in env:
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL"),
+        "unacked_restore_throttle": 1,
+    }
+# Queues by kind, so that a slow job never delays a notification: workers take them with -Q
+# (scripts/run.sh: all of them; the cluster, scripts/cluster/: notifications and jobs apart).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "portal.send_notification_email*": {"queue": "notifications"},
+    "portal.drain_outbox": {"queue": "notifications"},
+    "portal.run_job_chunk": {"queue": "jobs"},
+    "portal.run_chunked_job": {"queue": "jobs"},
+    "credit.*": {"queue": "jobs"},
+    "coordination.*": {"queue": "jobs"},
+    "coordinators.*": {"queue": "jobs"},
+    "compliance.*": {"queue": "jobs"},
+    "appeals.*": {"queue": "jobs"},
+    "liaison.*": {"queue": "jobs"},
+    "outreach.*": {"queue": "jobs"},
+}
 # Whoever talks to Redis gives up quickly when it is down (the outbox keeps what could not be sent).
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_REDIS_SOCKET_TIMEOUT = 5
@@ -313,6 +349,10 @@ def _env_tunables() -> dict:
         "ATTACHMENT_MAX_BYTES": env.int,
         "IMPORT_MAX_ROWS": env.int,
         "JOB_BATCH_SIZE": env.int,
+        "JOB_CHUNKS": env.int,
+        "REPLICA_MAX_LAG_SECONDS": env.float,
+        "REPLICA_CHECK_SECONDS": env.float,
+        "REPLICA_PIN_SECONDS": env.int,
         "EXPORT_MAX_ROWS": env.int,
         "PORTAL_URL": env.str,
         "PUBLIC_STATUS_LOOKUPS_PER_MINUTE": env.int,

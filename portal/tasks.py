@@ -73,3 +73,19 @@ def send_notification_emails(notification_ids: list[int], outbox_id: int | None 
     for notification_id in notification_ids:
         send_notification_email.delay(notification_id)
     return len(notification_ids)
+
+
+@shared_task(name="portal.run_chunked_job", ignore_result=False)
+def run_chunked_job(job: str, over: str, run_key: str | None = None, chunks: int | None = None) -> dict:
+    """Split ``job`` over the workers (``portal.chunks.start``); also resumes a run's undone chunks."""
+    from portal import chunks as chunked
+
+    return chunked.start(job, over=over, run_key=run_key, chunks=chunks)
+
+
+@shared_task(name="portal.run_job_chunk", bind=True, ignore_result=True)
+def run_job_chunk(self, chunk_id: int) -> bool:
+    """One id range of a split daily job (idempotent: its items are guarded by the job's unique rows)."""
+    from portal import chunks as chunked
+
+    return chunked.run_chunk(chunk_id, worker=self.request.hostname or "")

@@ -19,7 +19,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
+.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 -Q default,notifications,jobs,exports >var/log/worker.log 2>&1 &
 pids+=($!)
 .venv/bin/celery -A portal beat --loglevel=INFO --schedule=var/celerybeat-schedule >var/log/beat.log 2>&1 &
 pids+=($!)

@@ -219,5 +219,6 @@ def pytest_configure(config):
     database = settings.DATABASES["default"]["NAME"]
     queue = f"guanqi-test-{database}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
     app.conf.task_default_queue = queue
+    app.conf.task_routes = {"*": {"queue": queue}}  # every kind (settings.CELERY_TASK_ROUTES) on it too
     with contextlib.suppress(redis.RedisError):  # the tests that need Redis will say so
         redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).delete(queue)

@@ -26,8 +26,8 @@ DOMAIN_APPS = (
     "compliance",
 )
 #: Machinery, not records of the domain: the bell, the task outbox, escalation and notice markers (a job
-#: ran once for a deadline or a qualification), calendar tokens,
-#: digests already sent and django-guardian's object permissions. Each row is written once by code.
+#: ran once for a deadline or a qualification), calendar tokens, digests already sent, django-guardian's
+#: object permissions, and the daily jobs' runs and chunks (portal/chunks.py). Written by code only.
 MACHINERY = {
     "portal.Notification",
     "portal.OutboxMessage",
@@ -37,6 +37,8 @@ MACHINERY = {
     "enterprises.EnterpriseUserObjectPermission",
     "portal.DeadlineNotice",
     "coordinators.QualificationNotice",
+    "portal.JobRun",
+    "portal.JobChunk",
 }
 
 
