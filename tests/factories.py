@@ -22,12 +22,23 @@ _serial = itertools.count(1)
 PASSWORD = "test-pass-123!"
 
 
+def short_code(prefix: str, n: int) -> str:
+    """A unique four-character code (the customs codes' length) for the n-th object of a session: the
+    prefix and n in base 36 (46,656 before it wraps; a long suite makes more than 1,000 offices)."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    for _ in range(3):
+        n, rest = divmod(n, 36)
+        out = digits[rest] + out
+    return prefix + out
+
+
 class DistrictFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = District
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"D{n:03d}")
+    code = factory.Sequence(lambda n: short_code("D", n))
     name_zh = factory.Sequence(lambda n: f"测试海关{n}")
     name_en = factory.Sequence(lambda n: f"Test Customs {n}")
 
@@ -37,7 +48,7 @@ class LocalCustomsFactory(factory.django.DjangoModelFactory):
         model = LocalCustoms
 
     district = factory.SubFactory(DistrictFactory)
-    code = factory.Sequence(lambda n: f"L{n:03d}")
+    code = factory.Sequence(lambda n: short_code("L", n))
     name_zh = factory.Sequence(lambda n: f"测试隶属海关{n}")
     name_en = factory.Sequence(lambda n: f"Test Local Customs {n}")
 
