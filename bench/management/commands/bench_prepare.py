@@ -10,7 +10,7 @@ import random
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand
-from django.db.models import Count
+from django.db.models import Count, Q
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -299,11 +299,8 @@ class Command(BaseCommand):
         files = []
         for coordinator, cookie in zip(coordinator_list, coordinator_cookies, strict=True):
             pair = (
-                PairAssignment.objects.filter(ended_on__isnull=True, coordinator_a=coordinator)
-                .values_list("enterprise_id", flat=True)
-                .first()
-            ) or (
-                PairAssignment.objects.filter(ended_on__isnull=True, coordinator_b=coordinator)
+                PairAssignment.objects.filter(ended_on__isnull=True)
+                .filter(Q(coordinator_a=coordinator) | Q(coordinator_b=coordinator))
                 .values_list("enterprise_id", flat=True)
                 .first()
             )
